@@ -50,7 +50,9 @@ def live_code(html: str, *, allow_tags: frozenset[str] = frozenset()) -> list[st
             found.append(f"<{tag}>")
         for name in URL_ATTRIBUTES:
             value = (attrs.get(name) or "").strip().lower().replace("\t", "").replace("\n", "")
-            if value.startswith(("javascript:", "vbscript:", "data:")) and not is_bibtex_download(tag, attrs, attrs.get(name) or ""):
+            if value.startswith(("javascript:", "vbscript:", "data:")) and not is_bibtex_download(
+                tag, attrs, attrs.get(name) or ""
+            ):
                 found.append(f"<{tag} {name}={value[:30]}>")
         if tag == "script" and attrs.get("src") is None and attrs.get("type") != "application/json":
             found.append("<script> inline")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -23,7 +26,10 @@ def run(entries: Path, cache_dir: Path) -> tuple[list[str], int, int]:
 def test_cache_hits_and_sees_every_change(entries_dir: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     write_entry(entries_dir, valid_fields("aaa2024first"))
-    write_entry(entries_dir, valid_fields("bbb2024second", arxiv="2401.00002", relations=[{"type": "cites", "target": "aaa2024first"}]))
+    write_entry(
+        entries_dir,
+        valid_fields("bbb2024second", arxiv="2401.00002", relations=[{"type": "cites", "target": "aaa2024first"}]),
+    )
     fresh = run(entries_dir, cache_dir)
     assert fresh == ([], 2, 0)
     assert run(entries_dir, cache_dir) == ([], 2, 2)
@@ -50,10 +56,15 @@ def test_cache_hits_and_sees_every_change(entries_dir: Path, tmp_path: Path) -> 
     # a rename: same bytes under another name must be checked against the new name
     shutil.move(entries_dir / "aaa2024first.yaml", entries_dir / "aaa2024renamed.yaml")
     problems, _, hits = run(entries_dir, cache_dir)
-    assert f"{entries_dir}/aaa2024renamed.yaml:1:5: id: id 'aaa2024first' does not match the file name 'aaa2024renamed.yaml'" in problems
+    assert (
+        f"{entries_dir}/aaa2024renamed.yaml:1:5: id: id 'aaa2024first' does not match the file name 'aaa2024renamed.yaml'"
+        in problems
+    )
 
 
-def test_schema_or_taxonomy_change_invalidates(entries_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_schema_or_taxonomy_change_invalidates(
+    entries_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cache_dir = tmp_path / "cache"
     write_entry(entries_dir, valid_fields())
     run(entries_dir, cache_dir)
@@ -82,7 +93,10 @@ def test_cache_record_of_the_wrong_shape_is_not_used(entries_dir: Path, tmp_path
 
     cache_dir = tmp_path / "cache"
     write_entry(entries_dir, valid_fields("aaa2024first"))
-    write_entry(entries_dir, valid_fields("bbb2024second", arxiv="2401.00002", relations=[{"type": "cites", "target": "aaa2024first"}]))
+    write_entry(
+        entries_dir,
+        valid_fields("bbb2024second", arxiv="2401.00002", relations=[{"type": "cites", "target": "aaa2024first"}]),
+    )
     expected = run(entries_dir, cache_dir)
     cache_file = next(cache_dir.iterdir())
     data = json.loads(cache_file.read_text())
@@ -99,3 +113,95 @@ def test_cache_record_of_the_wrong_shape_is_not_used(entries_dir: Path, tmp_path
         data["files"]["aaa2024first.yaml"] = [digest, *broken] if isinstance(broken, list) else [digest, broken, None]
         cache_file.write_text(json.dumps(data))
         assert run(entries_dir, cache_dir)[:2] == expected[:2], broken
+
+
+def run_counting(entries: Path, cache_dir: Path) -> tuple[list[str], int, int]:
+    """Problems, files answered by the cache, files whose bytes were read."""
+    cache = ValidationCache(entries, cache_dir)
+    collection = load_collection(entries, load_taxonomy(), cache=cache)
+    return [str(p) for p in collection.problems], cache.hits, cache.reads
+
+
+@pytest.fixture
+def short_settling(monkeypatch: pytest.MonkeyPatch) -> float:
+    """Files count as settled 50 ms after their last change (instead of two seconds); returns a safe wait."""
+    monkeypatch.setattr(afkb.cache, "SETTLED_NS", 50_000_000)
+    return 0.2
+
+
+def test_settled_unchanged_files_are_not_read_again(entries_dir: Path, tmp_path: Path, short_settling: float) -> None:
+    cache_dir = tmp_path / "cache"
+    write_entry(entries_dir, valid_fields("aaa2024first"))
+    write_entry(entries_dir, valid_fields("bbb2024second", arxiv="2401.00002"))
+    time.sleep(short_settling)
+    assert run_counting(entries_dir, cache_dir) == ([], 0, 2)
+    assert run_counting(entries_dir, cache_dir) == ([], 2, 0)
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_seen(
+    entries_dir: Path, tmp_path: Path, short_settling: float
+) -> None:
+    cache_dir = tmp_path / "cache"
+    path = write_entry(entries_dir, valid_fields("aaa2024first"))
+    time.sleep(short_settling)
+    assert run_counting(entries_dir, cache_dir) == ([], 0, 1)
+    before = path.stat()
+    text = path.read_text()
+    edited = text.replace("year: 2024", "year: 1024", 1)
+    assert edited != text
+    assert len(edited) == len(text)
+    path.write_text(edited)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # the modification time set back
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+    problems, hits, reads = run_counting(entries_dir, cache_dir)
+    assert (hits, reads) == (0, 1)
+    assert problems == [
+        f"{entries_dir}/aaa2024first.yaml:4:7: year: 1024 is out of range (1950-{dt.datetime.now(tz=dt.UTC).year + 1})"
+    ]
+
+
+def test_a_file_replaced_by_another_with_the_same_status_is_seen(
+    entries_dir: Path, tmp_path: Path, short_settling: float
+) -> None:
+    cache_dir = tmp_path / "cache"
+    path = write_entry(entries_dir, valid_fields("aaa2024first"))
+    time.sleep(short_settling)
+    run_counting(entries_dir, cache_dir)
+    before = path.stat()
+    replacement = tmp_path / "replacement.yaml"
+    replacement.write_text(path.read_text().replace("year: 2024", "year: 1024", 1))
+    os.utime(replacement, ns=(before.st_atime_ns, before.st_mtime_ns))
+    replacement.replace(path)  # an editor's atomic save: a new inode
+    problems, hits, reads = run_counting(entries_dir, cache_dir)
+    assert (hits, reads) == (0, 1)
+    assert len(problems) == 1
+
+
+def test_a_recently_changed_file_is_read_again(entries_dir: Path, tmp_path: Path) -> None:
+    """Within SETTLED_NS of its last change a file's status does not vouch for its bytes:
+    a second write in the same timestamp tick would leave the status unchanged."""
+    cache_dir = tmp_path / "cache"
+    write_entry(entries_dir, valid_fields("aaa2024first"))
+    assert run_counting(entries_dir, cache_dir) == ([], 0, 1)
+    assert run_counting(entries_dir, cache_dir) == ([], 1, 1)  # the same bytes: a hit, but read
+    assert run_counting(entries_dir, cache_dir) == ([], 1, 1)
+
+
+def test_touching_a_file_costs_one_read_and_no_validation(
+    entries_dir: Path, tmp_path: Path, short_settling: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache_dir = tmp_path / "cache"
+    path = write_entry(entries_dir, valid_fields("aaa2024first"))
+    time.sleep(short_settling)
+    run_counting(entries_dir, cache_dir)
+    path.touch()
+    time.sleep(short_settling)
+    validated: list[Path] = []
+    real = afkb.cache.validate_bytes
+    monkeypatch.setattr(
+        afkb.cache, "validate_bytes", lambda data, p, *rest: validated.append(p) or real(data, p, *rest)
+    )
+    assert run_counting(entries_dir, cache_dir) == ([], 1, 1)
+    assert run_counting(entries_dir, cache_dir) == ([], 1, 0)  # the new status was recorded
+    assert validated == []

@@ -35,7 +35,10 @@ def test_validate_invalid_exits_1_with_lines(entries_dir: Path, monkeypatch: pyt
     write_entry(entries_dir, valid_fields(title=True))
     code, out, err = run("validate", "--entries", "entries")
     assert code == 1
-    assert out == "entries/doe2024example.yaml:2:8: title: YAML reads the unquoted value true as a boolean; put it in quotes\n"
+    assert (
+        out
+        == "entries/doe2024example.yaml:2:8: title: YAML reads the unquoted value true as a boolean; put it in quotes\n"
+    )
     assert err == "1 problem in 1 of 1 files\n"
 
 
@@ -80,7 +83,13 @@ def test_missing_entries_dir_is_a_usage_error(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["validate", "--format", "xml"], ["no-such-command"], ["export"], ["--quiet", "--verbose", "validate"], ["graph", "path", "a"]],
+    [
+        ["validate", "--format", "xml"],
+        ["no-such-command"],
+        ["export"],
+        ["--quiet", "--verbose", "validate"],
+        ["graph", "path", "a"],
+    ],
 )
 def test_usage_errors_exit_2(args: list[str]) -> None:
     assert run(*args)[0] == 2

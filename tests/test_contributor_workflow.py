@@ -66,7 +66,9 @@ def test_new_refuses_to_overwrite(entries_dir: Path) -> None:
 def test_new_rejects_bad_id_and_kind(entries_dir: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(main, ["new", "--entries", str(entries_dir), "--id", "../evil2024x"]).exit_code == 2
-    assert runner.invoke(main, ["new", "--entries", str(entries_dir), "--id", "doe2024x", "--kind", "blog"]).exit_code == 2
+    assert (
+        runner.invoke(main, ["new", "--entries", str(entries_dir), "--id", "doe2024x", "--kind", "blog"]).exit_code == 2
+    )
     assert list(entries_dir.iterdir()) == []
 
 
@@ -175,7 +177,12 @@ def test_fmt_reorders_keys_and_keeps_comments(entries_dir: Path) -> None:
         "- Ming Li   # second author\n"
     )
     out = format_text(text)
-    assert [line.split(":")[0] for line in out.splitlines() if line and line[0].isalpha()] == ["id", "title", "authors", "threat_model"]
+    assert [line.split(":")[0] for line in out.splitlines() if line and line[0].isalpha()] == [
+        "id",
+        "title",
+        "authors",
+        "threat_model",
+    ]
     assert comments(out) == comments(text)
     assert "  - Jane Doe\n" in out
     assert "  access: [open-weights]\n  summary: s   # inner\n" in out
@@ -216,9 +223,13 @@ def test_new_prompts_in_a_terminal(entries_dir: Path, monkeypatch: pytest.Monkey
 
 def test_new_from_bib(entries_dir: Path, tmp_path: Path) -> None:
     bib = tmp_path / "p.bib"
-    bib.write_text("@inproceedings{k, title={Tuning Language Models by Proxy}, author={Liu, Alisa and Han, Xiaochuang},"
-                   " booktitle={COLM 2024}, year={2024}, eprint={2401.08565}, archivePrefix={arXiv}}\n")
-    result = CliRunner().invoke(main, ["new", "--entries", str(entries_dir), "--from-bib", str(bib), "--kind", "method"])
+    bib.write_text(
+        "@inproceedings{k, title={Tuning Language Models by Proxy}, author={Liu, Alisa and Han, Xiaochuang},"
+        " booktitle={COLM 2024}, year={2024}, eprint={2401.08565}, archivePrefix={arXiv}}\n"
+    )
+    result = CliRunner().invoke(
+        main, ["new", "--entries", str(entries_dir), "--from-bib", str(bib), "--kind", "method"]
+    )
     assert result.exit_code == 0
     text = (entries_dir / "liu2024tuning.yaml").read_text()
     assert 'title: "Tuning Language Models by Proxy"' in text

@@ -61,7 +61,9 @@ def test_bibtex_whole_collection_parses_with_bibtexparser_and_pybtex() -> None:
     for entry in ENTRIES_LIST:
         parsed = pybtex_data.entries[entry.id]
         assert parsed.fields["year"] == str(entry.year)
-        authors = [" ".join(p.first_names + p.middle_names + p.prelast_names + p.last_names) for p in parsed.persons["author"]]
+        authors = [
+            " ".join(p.first_names + p.middle_names + p.prelast_names + p.last_names) for p in parsed.persons["author"]
+        ]
         assert [unbrace(a) for a in authors] == [unbrace(escape_latex(a)) for a in entry.authors]
         assert unbrace(parsed.fields["title"]) == unbrace(escape_latex(entry.title))
         if entry.arxiv:
@@ -70,7 +72,12 @@ def test_bibtex_whole_collection_parses_with_bibtexparser_and_pybtex() -> None:
 
 
 def test_bibtex_types_follow_the_venue() -> None:
-    for venue_type, expected in [("conference", "inproceedings"), ("journal", "article"), ("preprint", "misc"), ("report", "techreport")]:
+    for venue_type, expected in [
+        ("conference", "inproceedings"),
+        ("journal", "article"),
+        ("preprint", "misc"),
+        ("report", "techreport"),
+    ]:
         library = bibtexparser.parse_string(export_bibtex([make_entry(venue_type=venue_type)]))
         assert library.entries[0].entry_type == expected
 
@@ -80,7 +87,10 @@ def test_bibtex_types_follow_the_venue() -> None:
     [
         ("50% & $5 #1 a_b ~x ^y", r"50\% \& \$5 \#1 a\_b \textasciitilde{}x \textasciicircum{}y"),
         (r"\input{/etc/passwd}", r"\textbackslash{}input\textbraceleft{}/etc/passwd\textbraceright{}"),
-        (r"\immediate\write18{x}", r"\textbackslash{}immediate\textbackslash{}write18\textbraceleft{}x\textbraceright{}"),
+        (
+            r"\immediate\write18{x}",
+            r"\textbackslash{}immediate\textbackslash{}write18\textbraceleft{}x\textbraceright{}",
+        ),
         ("unbalanced { brace", r"unbalanced \textbraceleft{} brace"),
         ("line\nbreak", "line break"),
         ("Zoë Müller–Łukasz", "Zoë Müller–Łukasz"),  # noqa: RUF001 - the dash is the test
@@ -132,7 +142,9 @@ def test_csl_json_data_model() -> None:
 
 
 def test_csl_name_splitting_only_when_unambiguous() -> None:
-    item = json.loads(export_csl_json([make_entry(authors=("Zhanhui Zhou", "Bill Yuchen Lin", "Ludwig van Beethoven"))]))[0]
+    item = json.loads(
+        export_csl_json([make_entry(authors=("Zhanhui Zhou", "Bill Yuchen Lin", "Ludwig van Beethoven"))])
+    )[0]
     assert item["author"] == [
         {"family": "Zhou", "given": "Zhanhui"},
         {"literal": "Bill Yuchen Lin"},

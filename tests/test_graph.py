@@ -20,7 +20,10 @@ def small_collection(entries_dir: Path) -> Path:
             "bbb2021middle",
             arxiv="2101.00001",
             relations=[{"type": "builds-on", "target": "aaa2020base"}],
-            references=[{"title": "A Missing Paper", "arxiv": "1901.00001"}, {"title": "Base Paper", "arxiv": "2001.00001"}],
+            references=[
+                {"title": "A Missing Paper", "arxiv": "1901.00001"},
+                {"title": "Base Paper", "arxiv": "2001.00001"},
+            ],
         ),
     )
     write_entry(
@@ -56,7 +59,10 @@ def test_graph_edges_and_wanted(entries_dir: Path) -> None:
 
 def test_reference_to_existing_entry_becomes_cites_edge(entries_dir: Path) -> None:
     write_entry(entries_dir, valid_fields("aaa2020base", arxiv="2001.00001"))
-    write_entry(entries_dir, valid_fields("bbb2021middle", arxiv="2101.00001", references=[{"title": "whatever", "arxiv": "2001.00001"}]))
+    write_entry(
+        entries_dir,
+        valid_fields("bbb2021middle", arxiv="2101.00001", references=[{"title": "whatever", "arxiv": "2001.00001"}]),
+    )
     graph = build_graph(load_collection(entries_dir).entries.values())
     assert list(graph.edges(keys=True)) == [("bbb2021middle", "aaa2020base", "cites")]
 
@@ -78,8 +84,14 @@ def test_stats_and_path(entries_dir: Path) -> None:
 
 
 def test_cycles_are_reported(entries_dir: Path) -> None:
-    write_entry(entries_dir, valid_fields("aaa2020base", arxiv="2001.00001", relations=[{"type": "cites", "target": "bbb2021middle"}]))
-    write_entry(entries_dir, valid_fields("bbb2021middle", arxiv="2101.00001", relations=[{"type": "cites", "target": "aaa2020base"}]))
+    write_entry(
+        entries_dir,
+        valid_fields("aaa2020base", arxiv="2001.00001", relations=[{"type": "cites", "target": "bbb2021middle"}]),
+    )
+    write_entry(
+        entries_dir,
+        valid_fields("bbb2021middle", arxiv="2101.00001", relations=[{"type": "cites", "target": "aaa2020base"}]),
+    )
     stats = graph_stats(build_graph(load_collection(entries_dir).entries.values()))
     assert stats.cycles == [["aaa2020base", "bbb2021middle"]]
 
@@ -90,12 +102,17 @@ def test_cycles_are_found_in_every_component_and_only_up_to_the_length_bound(ent
             target = f"{prefix}{(i + 1) % size}"
             write_entry(
                 entries_dir,
-                valid_fields(f"{prefix}{i}", arxiv=f"2401.{first_arxiv + i:05d}", relations=[{"type": "cites", "target": target}]),
+                valid_fields(
+                    f"{prefix}{i}", arxiv=f"2401.{first_arxiv + i:05d}", relations=[{"type": "cites", "target": target}]
+                ),
             )
 
     ring("aaa2024ring", 3, 100)  # a cycle of three
     ring("bbb2024long", 7, 200)  # longer than the bound of six: not listed
-    write_entry(entries_dir, valid_fields("ccc2024chain", arxiv="2401.00300", relations=[{"type": "cites", "target": "aaa2024ring0"}]))
+    write_entry(
+        entries_dir,
+        valid_fields("ccc2024chain", arxiv="2401.00300", relations=[{"type": "cites", "target": "aaa2024ring0"}]),
+    )
     stats = graph_stats(build_graph(load_collection(entries_dir).entries.values()))
     assert stats.cycles == [["aaa2024ring0", "aaa2024ring1", "aaa2024ring2"]]
 
@@ -104,7 +121,10 @@ def test_graph_commands(entries_dir: Path) -> None:
     small_collection(entries_dir)
     runner = CliRunner()
     result = runner.invoke(main, ["graph", "path", "--entries", str(entries_dir), "ccc2022top", "aaa2020base"])
-    assert (result.exit_code, result.stdout) == (0, "ccc2022top\n  --defends-against--> bbb2021middle\n  --builds-on--> aaa2020base\n")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "ccc2022top\n  --defends-against--> bbb2021middle\n  --builds-on--> aaa2020base\n",
+    )
     result = runner.invoke(main, ["graph", "path", "--entries", str(entries_dir), "aaa2020base", "ccc2022top"])
     assert result.exit_code == 1
     assert result.stdout == (
@@ -133,13 +153,34 @@ def test_export_selection_and_atomic_output(entries_dir: Path, tmp_path: Path) -
     out = tmp_path / "out.bib"
     out.write_text("previous\n")
     runner = CliRunner()
-    result = runner.invoke(main, ["export", "--entries", str(entries_dir), "--format", "bibtex", "--kind", "defense", "-o", str(out)])
+    result = runner.invoke(
+        main, ["export", "--entries", str(entries_dir), "--format", "bibtex", "--kind", "defense", "-o", str(out)]
+    )
     assert result.exit_code == 0
     assert out.read_text().startswith("@inproceedings{ccc2022top,")
     assert out.read_text().count("@") == 1
-    result = runner.invoke(main, ["export", "--entries", str(entries_dir), "--format", "bibtex", "--id", "aaa2020base", "--id", "ddd2023alone"])
-    assert [line for line in result.stdout.splitlines() if line.startswith("@")] == ["@inproceedings{ddd2023alone,", "@inproceedings{aaa2020base,"]
-    result = runner.invoke(main, ["export", "--entries", str(entries_dir), "--format", "bibtex", "--tag", "fine-tuning-attack", "--tag", "open-weights"])
+    result = runner.invoke(
+        main,
+        ["export", "--entries", str(entries_dir), "--format", "bibtex", "--id", "aaa2020base", "--id", "ddd2023alone"],
+    )
+    assert [line for line in result.stdout.splitlines() if line.startswith("@")] == [
+        "@inproceedings{ddd2023alone,",
+        "@inproceedings{aaa2020base,",
+    ]
+    result = runner.invoke(
+        main,
+        [
+            "export",
+            "--entries",
+            str(entries_dir),
+            "--format",
+            "bibtex",
+            "--tag",
+            "fine-tuning-attack",
+            "--tag",
+            "open-weights",
+        ],
+    )
     assert result.stdout.count("@inproceedings") == 4
     write_entry(entries_dir, valid_fields("eee2024broken", title=True))
     result = runner.invoke(main, ["export", "--entries", str(entries_dir), "--format", "ris", "-o", str(out)])

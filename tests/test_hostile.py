@@ -33,7 +33,9 @@ SINGLE = sorted(CORPUS.glob("*.yaml"))
 DIRECTORIES = sorted(p for p in CORPUS.iterdir() if p.is_dir())
 TIME_LIMIT_S = 5.0
 MEMORY_LIMIT_B = 200 * 1024 * 1024
-OUR_LATEX_ESCAPES = re.compile(r"\\(textbackslash|textasciitilde|textasciicircum|textbraceleft|textbraceright)\{\}|\\[&%$#_]")
+OUR_LATEX_ESCAPES = re.compile(
+    r"\\(textbackslash|textasciitilde|textasciicircum|textbraceleft|textbraceright)\{\}|\\[&%$#_]"
+)
 
 
 def directives(data: bytes) -> dict[str, str]:
@@ -123,7 +125,19 @@ def check_bibtex(entries: list, collection: object) -> None:
     assert library.failed_blocks == []
     assert len(library.entries) == len(entries)
     for parsed in library.entries:
-        assert {f.key for f in parsed.fields} <= {"title", "author", "year", "booktitle", "eprint", "archiveprefix", "doi", "url", "journal", "howpublished", "institution"}
+        assert {f.key for f in parsed.fields} <= {
+            "title",
+            "author",
+            "year",
+            "booktitle",
+            "eprint",
+            "archiveprefix",
+            "doi",
+            "url",
+            "journal",
+            "howpublished",
+            "institution",
+        }
         for field in parsed.fields:
             stripped = OUR_LATEX_ESCAPES.sub("", str(field.value))
             assert "\\" not in stripped, f"unescaped LaTeX command in {field.key}: {field.value}"

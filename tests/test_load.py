@@ -37,7 +37,10 @@ def error_of(data: bytes) -> tuple[int, int, str]:
     [
         (b"a: &x [1]\nb: *x\n", (1, 4, "YAML anchors (&x) are not allowed; write the value out")),
         (b"a: *x\n", (1, 4, "YAML aliases (*x) are not allowed; write the value out")),
-        (b"a: !!python/object:os.system x\n", (1, 4, "YAML tags (!!python/object:os.system) are not allowed; remove the tag")),
+        (
+            b"a: !!python/object:os.system x\n",
+            (1, 4, "YAML tags (!!python/object:os.system) are not allowed; remove the tag"),
+        ),
         (b"a: !custom x\n", (1, 4, "YAML tags (!custom) are not allowed; remove the tag")),
         (b"a: !!str yes\n", (1, 4, "YAML tags (!!str) are not allowed; remove the tag")),
         (b"title: a\ntitle: b\n", (2, 1, "duplicate key 'title' (first at line 1)")),
@@ -104,6 +107,7 @@ def _shape(node: object) -> object:
 
 def _both_composers(text: str) -> tuple[object, object]:
     """What libyaml's C composer (with our walk) and the exact event path each make of a text."""
+
     def run(compose: Callable[[str], object]) -> object:
         try:
             return _shape(compose(text))

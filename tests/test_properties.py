@@ -41,7 +41,9 @@ def test_arbitrary_bytes_never_crash(data: bytes) -> None:
     assert_clean_result(data)
 
 
-yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=40), st.dates())
+yaml_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=40), st.dates()
+)
 yaml_values = st.recursive(
     yaml_scalars,
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
@@ -73,27 +75,47 @@ def test_arbitrary_text_in_a_valid_entry_never_crashes(text: str) -> None:
 
 
 # Titles and names: printable text without control characters, as the schema allows.
-line_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\u2028\u2029"),
-    min_size=1,
-    max_size=80,
-).map(lambda s: re.sub(r"\s+", " ", s).strip()).filter(bool)
+line_text = (
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\u2028\u2029"),
+        min_size=1,
+        max_size=80,
+    )
+    .map(lambda s: re.sub(r"\s+", " ", s).strip())
+    .filter(bool)
+)
 
 
 def make_entry(title: str, authors: list[str], year: int) -> Entry:
     return Entry(
-        id="prop2024case", title=title, authors=tuple(authors), year=year, venue="Venue", venue_type="conference",
-        arxiv="2401.00001", kind="attack", tags=("lora",),
-        threat_model=ThreatModel(access=("open-weights",), summary="s"), summary="s" * 200,
-        findings=(Finding(claim="c", where="w"),), takeaways=(Takeaway(text="t", threat="fine-tuning-attack"),),
+        id="prop2024case",
+        title=title,
+        authors=tuple(authors),
+        year=year,
+        venue="Venue",
+        venue_type="conference",
+        arxiv="2401.00001",
+        kind="attack",
+        tags=("lora",),
+        threat_model=ThreatModel(access=("open-weights",), summary="s"),
+        summary="s" * 200,
+        findings=(Finding(claim="c", where="w"),),
+        takeaways=(Takeaway(text="t", threat="fine-tuning-attack"),),
         added=dt.date(2024, 1, 1),
     )
 
 
 UNESCAPE = {
-    r"\textbackslash{}": "\\", r"\textbraceleft{}": "{", r"\textbraceright{}": "}",
-    r"\textasciitilde{}": "~", r"\textasciicircum{}": "^",
-    r"\&": "&", r"\%": "%", r"\$": "$", r"\#": "#", r"\_": "_",
+    r"\textbackslash{}": "\\",
+    r"\textbraceleft{}": "{",
+    r"\textbraceright{}": "}",
+    r"\textasciitilde{}": "~",
+    r"\textasciicircum{}": "^",
+    r"\&": "&",
+    r"\%": "%",
+    r"\$": "$",
+    r"\#": "#",
+    r"\_": "_",
 }
 UNESCAPE_RE = re.compile("|".join(re.escape(k) for k in sorted(UNESCAPE, key=len, reverse=True)) + r"|[{}]")
 
@@ -111,7 +133,7 @@ def split_authors(value: str) -> list[str]:
             depth += 1
         elif value[i] == "}":
             depth -= 1
-        elif depth == 0 and value[i:i + 5].lower() == " and ":
+        elif depth == 0 and value[i : i + 5].lower() == " and ":
             names.append(value[start:i])
             start = i = i + 5
             continue
@@ -120,7 +142,11 @@ def split_authors(value: str) -> list[str]:
 
 
 @settings(max_examples=200, deadline=2000)
-@given(line_text, st.lists(line_text | st.just("Research and Development Team"), min_size=1, max_size=5), st.integers(1950, 2026))
+@given(
+    line_text,
+    st.lists(line_text | st.just("Research and Development Team"), min_size=1, max_size=5),
+    st.integers(1950, 2026),
+)
 def test_bibtex_round_trip(title: str, authors: list[str], year: int) -> None:
     text = export_bibtex([make_entry(title, authors, year)])
     library = bibtexparser.parse_string(text)
@@ -141,7 +167,9 @@ def test_csl_json_round_trip(title: str, authors: list[str], year: int) -> None:
 
 
 @FUZZ
-@given(st.lists(st.text(alphabet=st.sampled_from(list("aAnNdD &_{}\\ \t\u00a0xé")), max_size=12), min_size=1, max_size=5))
+@given(
+    st.lists(st.text(alphabet=st.sampled_from(list("aAnNdD &_{}\\ \t\u00a0xé")), max_size=12), min_size=1, max_size=5)
+)
 def test_author_list_fast_path_equals_escaping_each_name(names: list[str]) -> None:
     from afkb.export.bibtex import _author, _authors
 

@@ -51,7 +51,9 @@ def test_whole_collection_is_valid_and_connected() -> None:
     assert [str(p) for p in collection.problems] == []
     assert {e.id for e in collection.entries.values()} == {p.stem for p in ENTRY_FILES}
     for entry in collection.entries.values():
-        related = entry.relations or any(entry.id in {r.target for r in e.relations} for e in collection.entries.values())
+        related = entry.relations or any(
+            entry.id in {r.target for r in e.relations} for e in collection.entries.values()
+        )
         declared = any(u.startswith("Relations:") for u in entry.unverified)
         assert related or declared, f"{entry.id} has no relation and does not say why under `unverified`"
 

@@ -36,9 +36,19 @@ def test_every_entry_has_a_page_and_nothing_is_written_to_docs(built_site: Path)
     for entry_id in REAL.entries:
         assert (built_site / "papers" / entry_id / "index.html").is_file()
     assert sorted(p.name for p in (ROOT / "docs").iterdir()) == ["about.md", "index.md"]
-    for page in ["index.html", "papers/index.html", "tags/index.html", "takeaways/index.html", "matrix/index.html",
-                 "wanted/index.html", "graph/index.html", "timeline/index.html", "downloads/index.html",
-                 "tags/decoding-attack/index.html", "kinds/defense/index.html"]:
+    for page in [
+        "index.html",
+        "papers/index.html",
+        "tags/index.html",
+        "takeaways/index.html",
+        "matrix/index.html",
+        "wanted/index.html",
+        "graph/index.html",
+        "timeline/index.html",
+        "downloads/index.html",
+        "tags/decoding-attack/index.html",
+        "kinds/defense/index.html",
+    ]:
         assert (built_site / page).is_file(), page
 
 
@@ -54,7 +64,10 @@ def test_downloads_are_the_export_outputs(built_site: Path) -> None:
 def test_entry_page_content_and_citation_meta(built_site: Path) -> None:
     html = (built_site / "papers" / "zhou2024emulated" / "index.html").read_text(encoding="utf-8")
     entry = REAL.entries["zhou2024emulated"]
-    assert '<meta name="citation_title" content="Emulated Disalignment: Safety Alignment for Large Language Models May Backfire!">' in html
+    assert (
+        '<meta name="citation_title" content="Emulated Disalignment: Safety Alignment for Large Language Models May Backfire!">'
+        in html
+    )
     assert re.findall(r'<meta name="citation_author" content="([^"]+)">', html) == list(entry.authors)
     assert '<meta name="citation_arxiv_id" content="2402.12343">' in html
     assert '<meta name="citation_pdf_url" content="https://arxiv.org/pdf/2402.12343">' in html
@@ -100,13 +113,19 @@ def test_paper_search_records_come_from_the_entry(built_site: Path) -> None:
     assert "inverted" in docs["papers/zhou2024emulated/#summary"]["text"]
     for entry_id in REAL.entries:  # every paper exactly once, and only our three records per paper
         prefix = f"papers/{entry_id}/"
-        assert sorted(loc for loc in docs if loc.startswith(prefix)) == [prefix, prefix + "#summary", prefix + "#takeaways"]
+        assert sorted(loc for loc in docs if loc.startswith(prefix)) == [
+            prefix,
+            prefix + "#summary",
+            prefix + "#takeaways",
+        ]
     assert not any("<a " in doc["text"] for doc in index["docs"] if doc["location"].startswith("papers/"))
 
 
 def test_paper_page_offers_its_bibtex_as_a_file_download(built_site: Path) -> None:
     page = (built_site / "papers" / "zhou2024emulated" / "index.html").read_text(encoding="utf-8")
-    match = re.search(r'<a href="data:application/x-bibtex;charset=utf-8,([^"]+)" download="zhou2024emulated.bib">', page)
+    match = re.search(
+        r'<a href="data:application/x-bibtex;charset=utf-8,([^"]+)" download="zhou2024emulated.bib">', page
+    )
     assert match, "no download link"
     bibtex = urllib.parse.unquote(html.unescape(match.group(1)))
     assert bibtex == run_afkb("export", "--format", "bibtex", "--id", "zhou2024emulated").stdout
@@ -115,7 +134,11 @@ def test_paper_page_offers_its_bibtex_as_a_file_download(built_site: Path) -> No
 def test_mkdocs_build_strict_from_the_repository_root(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
-        cwd=ROOT, capture_output=True, text=True, check=False, timeout=600,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site" / "papers" / "wang2023fake" / "index.html").is_file()

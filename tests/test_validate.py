@@ -43,27 +43,88 @@ P = "entries/doe2024example.yaml"
         ({"year": "2024"}, [f"{P}:4:7: year: expected an integer; remove the quotes"]),
         ({"year": 1800}, [f"{P}:4:7: year: 1800 is out of range (1950-{NEXT_YEAR})"]),
         ({"year": "twenty"}, [f"{P}:4:7: year: expected an integer, got 'twenty'"]),
-        ({"venue_type": "blog"}, [f"{P}:6:13: venue_type: unknown venue type 'blog'; expected one of: conference, journal, workshop, preprint, report"]),
-        ({"arxiv": "2402.12343v2"}, [f"{P}:7:8: arxiv: malformed value '2402.12343v2'; expected an arXiv id such as 2402.12343 (no version suffix)"]),
-        ({"doi": "https://doi.org/10.1/x"}, [f"{P}:16:6: doi: malformed value 'https://doi.org/10.1/x'; expected a DOI such as 10.18653/v1/2024.acl-long.842, without https://doi.org/"]),
-        ({"url": "javascript:alert(1)"}, [f"{P}:8:6: url: URL scheme 'javascript' is not allowed; use an http:// or https:// URL"]),
-        ({"code": "ftp://example.org/x"}, [f"{P}:16:7: code: URL scheme 'ftp' is not allowed; use an http:// or https:// URL"]),
-        ({"url": "example.org"}, [f"{P}:8:6: url: a URL without a scheme is not allowed; use an http:// or https:// URL"]),
-        ({"kind": "atack"}, [f"{P}:9:7: kind: unknown kind 'atack' (see tools/afkb/taxonomy.yaml); did you mean 'attack'?"]),
-        ({"tags": ["fine-tuning-atack"]}, [f"{P}:10:8: tags[0]: unknown tag 'fine-tuning-atack' (see tools/afkb/taxonomy.yaml); did you mean 'fine-tuning-attack'?"]),
-        ({"tags": ["zzz"]}, [f"{P}:10:8: tags[0]: unknown tag 'zzz' (see tools/afkb/taxonomy.yaml); run `afkb taxonomy` for the list"]),
+        (
+            {"venue_type": "blog"},
+            [
+                f"{P}:6:13: venue_type: unknown venue type 'blog'; expected one of: conference, journal, workshop, preprint, report"
+            ],
+        ),
+        (
+            {"arxiv": "2402.12343v2"},
+            [
+                f"{P}:7:8: arxiv: malformed value '2402.12343v2'; expected an arXiv id such as 2402.12343 (no version suffix)"
+            ],
+        ),
+        (
+            {"doi": "https://doi.org/10.1/x"},
+            [
+                f"{P}:16:6: doi: malformed value 'https://doi.org/10.1/x'; expected a DOI such as 10.18653/v1/2024.acl-long.842, without https://doi.org/"
+            ],
+        ),
+        (
+            {"url": "javascript:alert(1)"},
+            [f"{P}:8:6: url: URL scheme 'javascript' is not allowed; use an http:// or https:// URL"],
+        ),
+        (
+            {"code": "ftp://example.org/x"},
+            [f"{P}:16:7: code: URL scheme 'ftp' is not allowed; use an http:// or https:// URL"],
+        ),
+        (
+            {"url": "example.org"},
+            [f"{P}:8:6: url: a URL without a scheme is not allowed; use an http:// or https:// URL"],
+        ),
+        (
+            {"kind": "atack"},
+            [f"{P}:9:7: kind: unknown kind 'atack' (see tools/afkb/taxonomy.yaml); did you mean 'attack'?"],
+        ),
+        (
+            {"tags": ["fine-tuning-atack"]},
+            [
+                f"{P}:10:8: tags[0]: unknown tag 'fine-tuning-atack' (see tools/afkb/taxonomy.yaml); did you mean 'fine-tuning-attack'?"
+            ],
+        ),
+        (
+            {"tags": ["zzz"]},
+            [f"{P}:10:8: tags[0]: unknown tag 'zzz' (see tools/afkb/taxonomy.yaml); run `afkb taxonomy` for the list"],
+        ),
         ({"tags": ["lora", "lora"]}, [f"{P}:10:16: tags[1]: duplicate value 'lora'"]),
-        ({"threat_model": {"access": ["root"], "summary": "x"}}, [f"{P}:11:27: threat_model.access[0]: unknown access 'root'; expected one of: black-box-prompts, system-prompt, fine-tuning-api, open-weights, logits, activations, training-data, none"]),
+        (
+            {"threat_model": {"access": ["root"], "summary": "x"}},
+            [
+                f"{P}:11:27: threat_model.access[0]: unknown access 'root'; expected one of: black-box-prompts, system-prompt, fine-tuning-api, open-weights, logits, activations, training-data, none"
+            ],
+        ),
         ({"summary": "too short"}, [f"{P}:12:10: summary: text is too short (at least 200 characters)"]),
         ({"findings": [{"claim": "x"}]}, [f"{P}:13:12: findings[0].where: missing required field"]),
-        ({"takeaways": [{"text": "x", "threat": "lora"}]}, [f"{P}:14:37: takeaways[0].threat: unknown threat 'lora' (see tools/afkb/taxonomy.yaml); expected one of: fine-tuning-attack, decoding-attack, prompt-jailbreak, weight-tampering, deceptive-alignment, shallow-alignment, evaluation-gap, misuse-knowledge"]),
+        (
+            {"takeaways": [{"text": "x", "threat": "lora"}]},
+            [
+                f"{P}:14:37: takeaways[0].threat: unknown threat 'lora' (see tools/afkb/taxonomy.yaml); expected one of: fine-tuning-attack, decoding-attack, prompt-jailbreak, weight-tampering, deceptive-alignment, shallow-alignment, evaluation-gap, misuse-knowledge"
+            ],
+        ),
         ({"added": "2024-02-30"}, [f"{P}:15:8: added: 2024-02-30 is not a calendar date"]),
         ({"added": "May 2024"}, [f"{P}:15:8: added: expected a date as YYYY-MM-DD"]),
-        ({"id": "Doe2024Example"}, [f"{P}:1:5: id: malformed value 'Doe2024Example'; use lower-case letters and digits as <firstauthorfamily><year><firstword>, e.g. zhou2024emulated"]),
-        ({"id": "doe2024other"}, [f"{P}:1:5: id: id 'doe2024other' does not match the file name 'doe2024example.yaml'"]),
+        (
+            {"id": "Doe2024Example"},
+            [
+                f"{P}:1:5: id: malformed value 'Doe2024Example'; use lower-case letters and digits as <firstauthorfamily><year><firstword>, e.g. zhou2024emulated"
+            ],
+        ),
+        (
+            {"id": "doe2024other"},
+            [f"{P}:1:5: id: id 'doe2024other' does not match the file name 'doe2024example.yaml'"],
+        ),
         ({"arxiv": None, "url": None}, [f"{P}:1:1: needs at least one of arxiv, doi or url"]),
-        ({"relations": [{"type": "builds-on", "target": "doe2024example"}]}, [f"{P}:16:13: relations[0].target: an entry cannot relate to itself"]),
-        ({"relations": [{"type": "inspired-by", "target": "x2020y"}]}, [f"{P}:16:22: relations[0].type: unknown relation type 'inspired-by' (see tools/afkb/taxonomy.yaml); expected one of: cites, builds-on, extends, uses-data-from, evaluates, attacks, defends-against, critiques, confirms, compares-with"]),
+        (
+            {"relations": [{"type": "builds-on", "target": "doe2024example"}]},
+            [f"{P}:16:13: relations[0].target: an entry cannot relate to itself"],
+        ),
+        (
+            {"relations": [{"type": "inspired-by", "target": "x2020y"}]},
+            [
+                f"{P}:16:22: relations[0].type: unknown relation type 'inspired-by' (see tools/afkb/taxonomy.yaml); expected one of: cites, builds-on, extends, uses-data-from, evaluates, attacks, defends-against, critiques, confirms, compares-with"
+            ],
+        ),
         ({"title": "TODO: the title"}, [f"{P}:2:8: title: placeholder not filled in"]),
         ({"title": "bell \u0007 inside"}, [f"{P}:2:8: title: contains a control character"]),
     ],
@@ -124,7 +185,9 @@ def test_bad_file_names(entries_dir: Path, name: str, message: str) -> None:
 
 def test_subdirectory_is_reported(entries_dir: Path) -> None:
     (entries_dir / "drafts").mkdir()
-    assert problem_lines(entries_dir) == ["entries/drafts:1:1: unexpected directory; entries/ holds only <id>.yaml files"]
+    assert problem_lines(entries_dir) == [
+        "entries/drafts:1:1: unexpected directory; entries/ holds only <id>.yaml files"
+    ]
 
 
 def test_symlink_out_of_entries_is_not_followed(entries_dir: Path, tmp_path: Path) -> None:
@@ -145,7 +208,10 @@ def test_readme_and_dotfiles_are_ignored(entries_dir: Path) -> None:
 
 def test_collection_checks(entries_dir: Path) -> None:
     write_entry(entries_dir, valid_fields("doe2024example", doi="10.1000/ABC"))
-    write_entry(entries_dir, valid_fields("roe2024example", doi="10.1000/abc", relations=[{"type": "cites", "target": "nobody2020x"}]))
+    write_entry(
+        entries_dir,
+        valid_fields("roe2024example", doi="10.1000/abc", relations=[{"type": "cites", "target": "nobody2020x"}]),
+    )
     assert problem_lines(entries_dir) == [
         "entries/doe2024example.yaml:7:8: arxiv: arXiv id '2401.00001' is also used by entries/roe2024example.yaml",
         "entries/doe2024example.yaml:16:6: doi: DOI '10.1000/abc' is also used by entries/roe2024example.yaml",
@@ -159,11 +225,18 @@ def test_ids_differing_only_in_case(entries_dir: Path) -> None:
     write_entry(entries_dir, valid_fields("doe2024example"))
     write_entry(entries_dir, valid_fields("DOE2024example", arxiv="2401.00002"), name="doe2024examplf.yaml")
     lines = problem_lines(entries_dir)
-    assert "entries/doe2024examplf.yaml:1:5: id: id 'doe2024example' is also used by entries/doe2024example.yaml" in lines
-    assert "entries/doe2024example.yaml:1:5: id: id 'doe2024example' is also used by entries/doe2024examplf.yaml" in lines
+    assert (
+        "entries/doe2024examplf.yaml:1:5: id: id 'doe2024example' is also used by entries/doe2024example.yaml" in lines
+    )
+    assert (
+        "entries/doe2024example.yaml:1:5: id: id 'doe2024example' is also used by entries/doe2024examplf.yaml" in lines
+    )
 
 
 def test_relation_cycles_are_allowed(entries_dir: Path) -> None:
     write_entry(entries_dir, valid_fields("doe2024example", relations=[{"type": "cites", "target": "roe2024example"}]))
-    write_entry(entries_dir, valid_fields("roe2024example", arxiv="2401.00002", relations=[{"type": "cites", "target": "doe2024example"}]))
+    write_entry(
+        entries_dir,
+        valid_fields("roe2024example", arxiv="2401.00002", relations=[{"type": "cites", "target": "doe2024example"}]),
+    )
     assert problem_lines(entries_dir) == []

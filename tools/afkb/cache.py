@@ -7,6 +7,14 @@ the taxonomy, the source of the loader, schema and validator, and the current ye
 a schema or taxonomy change — is validated afresh. Collection-level checks always
 run over all files. The cache lives outside the repository (a pull request cannot
 plant one) and holds JSON only.
+
+Like git's index, a record also keeps the file's status (size, inode, modification and
+change times, in nanoseconds) taken *before* its bytes were read. A file whose status is
+exactly the recorded one is not read again: writing, replacing or renaming a file always
+sets its change time to the present, which no tool can set back. The status is recorded
+only for a file whose times are at least ``SETTLED_NS`` in the past when it is read, so a
+second write within the file system's timestamp granularity cannot go unseen; a file
+changed more recently is hashed again on the next run.
 """
 
 from __future__ import annotations
@@ -15,6 +23,8 @@ import datetime as dt
 import hashlib
 import json
 import os
+import stat
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +37,10 @@ from afkb.validate import FileFacts, FileResult, read_untrusted, validate_bytes,
 
 if TYPE_CHECKING:
     from afkb.taxonomy import Taxonomy
+
+# How long ago a file must have last changed for its status to vouch for its bytes: far more
+# than the timestamp granularity of any file system an entries directory lives on.
+SETTLED_NS = 2_000_000_000
 
 _SOURCES = ("load.py", "fieldtypes.py", "schema.py", "validate.py", "problems.py", "taxonomy.py", "cache.py")
 
@@ -56,7 +70,9 @@ class ValidationCache:
         self.fingerprint = fingerprint()
         self.old: dict[str, Any] = self._read()
         self.new: dict[str, Any] = {}
-        self.hits = 0
+        self.hits = 0  # files answered by the cache
+        self.reads = 0  # files whose bytes were read (a hit by status reads nothing)
+        self._settled_before = time.time_ns() - SETTLED_NS
 
     def _read(self) -> dict[str, Any]:
         try:
@@ -69,28 +85,49 @@ class ValidationCache:
         return files if isinstance(files, dict) else {}
 
     def validate(self, path: Path, taxonomy: Taxonomy, shown: str) -> FileResult:
+        record = self.old.get(path.name)
+        if not isinstance(record, list) or len(record) != 4:  # noqa: PLR2004 - [digest, problems, facts, status]
+            record = None
+        try:
+            status = _status(path)  # before reading: a write after this changes the status seen next time
+        except OSError:
+            status = None
+        if status is not None and record is not None and record[3] == status:
+            result = self._answer(path, shown, record)
+            if result is not None:
+                return result
         try:
             data = read_untrusted(path)
         except (LoadError, OSError):
             return validate_file(path, taxonomy, shown)  # reports the reading problem
+        self.reads += 1
         digest = hashlib.blake2b(data, digest_size=20).hexdigest()
-        record = self.old.get(path.name)
-        if isinstance(record, list) and record and record[0] == digest:
-            try:
-                result = _from_record(path, shown, record)
-            except (AttributeError, KeyError, TypeError, ValueError):  # not what we wrote: validate again
-                result = None
+        vouching = status if status is not None and self._settled(status) else None
+        if record is not None and record[0] == digest:
+            result = self._answer(path, shown, [*record[:3], vouching])
             if result is not None:
-                self.hits += 1
-                self.new[path.name] = record
                 return result
         result = validate_bytes(data, path, taxonomy, shown)
-        self.new[path.name] = _to_record(digest, result)
+        self.new[path.name] = [*_to_record(digest, result), vouching]
         return result
 
+    def _answer(self, path: Path, shown: str, record: list[Any]) -> FileResult | None:
+        """The cached result, kept for the next run; None if the record is not what we wrote."""
+        try:
+            result = _from_record(path, shown, record)
+        except (AttributeError, KeyError, TypeError, ValueError):
+            return None
+        self.hits += 1
+        self.new[path.name] = record
+        return result
+
+    def _settled(self, status: list[int]) -> bool:
+        _, _, modified, changed = status
+        return modified < self._settled_before and changed < self._settled_before
+
     def save(self) -> None:
-        if self.hits == len(self.new) == len(self.old):
-            return  # every file was a hit and none disappeared: the cache file is already right
+        if self.new == self.old:
+            return  # every record is as it was read: the cache file is already right
         try:
             data = {"fingerprint": self.fingerprint, "files": self.new}
             write_text_atomic(self.path, json.dumps(data, separators=(",", ":"), check_circular=False))
@@ -98,7 +135,15 @@ class ValidationCache:
             pass  # a cache that cannot be written only costs time
 
 
-# A record is a list, [digest, problems, facts], with facts None or
+def _status(path: Path) -> list[int] | None:
+    """[size, inode, modification time, change time] of a regular file (None for anything else)."""
+    found = os.lstat(path)
+    if not stat.S_ISREG(found.st_mode):
+        return None
+    return [found.st_size, found.st_ino, found.st_mtime_ns, found.st_ctime_ns]
+
+
+# A record is a list, [digest, problems, facts, status], with status None or what _status gives, facts None or
 # [scalars {key: [value, line, column]}, relation positions [[line, column]], relation targets, valid]:
 # compact JSON, because the whole cache is read and written on every run.
 
@@ -121,28 +166,30 @@ def _to_record(digest: str, result: FileResult) -> list[Any]:
 
 
 def _from_record(path: Path, shown: str, record: list[Any]) -> FileResult:
-    _, raw_problems, raw = record
-    problems = tuple(
-        Problem(shown, int(line), int(col), str(field), str(msg)) for line, col, field, msg in raw_problems
+    """The result a record stands for; ValueError (or another) if it is not what we wrote."""
+    _, raw_problems, raw, _ = record
+    problems = (
+        tuple(Problem(shown, int(line), int(col), str(field), str(msg)) for line, col, field, msg in raw_problems)
+        if raw_problems
+        else ()
     )
     facts = None
     if raw is not None:
         raw_scalars, raw_positions, raw_targets, valid = raw
-        scalars = {k: (v, Position(line, col)) for k, (v, line, col) in raw_scalars.items()}
-        positions = tuple(Position(line, col) for line, col in raw_positions)
+        scalars = {key: (value, _position(line, column)) for key, (value, line, column) in raw_scalars.items()}
+        positions = tuple(_position(line, column) for line, column in raw_positions) if raw_positions else ()
         targets = tuple(raw_targets)
-        if not _well_typed(scalars, positions, targets):
-            raise ValueError("cache record of the wrong shape")
+        if not all(type(v) is str for v, _ in scalars.values()) or not all(type(t) is str for t in targets):
+            raise ValueError(_WRONG_SHAPE)
         facts = FileFacts(scalars, positions, targets, valid=valid is True)
     return FileResult(path, None, problems, facts, shown)
 
 
-def _well_typed(
-    scalars: dict[str, tuple[str, Position]], positions: tuple[Position, ...], targets: tuple[str, ...]
-) -> bool:
-    """A record read back from JSON has the types it was written with (else it is not used)."""
-    return (
-        all(type(v) is str and type(p.line) is int and type(p.column) is int for v, p in scalars.values())
-        and all(type(p.line) is int and type(p.column) is int for p in positions)
-        and all(type(t) is str for t in targets)
-    )
+_WRONG_SHAPE = "cache record of the wrong shape"
+
+
+def _position(line: object, column: object) -> Position:
+    """A position read back from JSON, which must hold two integers (JSON has no other numbers we write)."""
+    if type(line) is not int or type(column) is not int:
+        raise ValueError(_WRONG_SHAPE)
+    return Position(line, column)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from afkb.gcpause import collector_paused
+from afkb.gcpause import without_collector
 from afkb.problems import Problem, display_path, shown, sort_problems
 from afkb.taxonomy import Taxonomy, load_taxonomy
 from afkb.validate import ALLOWED_EXTRA_FILES, FileResult, check_file_name, validate_file
@@ -76,6 +75,7 @@ def _scan(root: Path) -> tuple[list[Path], list[str], list[Problem]]:
     return files, shown, problems
 
 
+@without_collector  # the whole run, collection checks included, builds no reference cycles
 def load_collection(
     root: Path,
     taxonomy: Taxonomy | None = None,
@@ -93,11 +93,10 @@ def load_collection(
     files, labels, problems = _scan(root)
     results: list[FileResult] = []
     check = validate_file if cache is None else cache.validate
-    with collector_paused():
-        for number, (path, label) in enumerate(zip(files, labels, strict=True), start=1):
-            results.append(check(path, taxonomy, label))
-            if progress is not None:
-                progress(number, len(files))
+    for number, (path, label) in enumerate(zip(files, labels, strict=True), start=1):
+        results.append(check(path, taxonomy, label))
+        if progress is not None:
+            progress(number, len(files))
     collection = Collection(root, taxonomy, files_checked=len(files))
     if cache is not None:
         cache.save()
@@ -131,21 +130,21 @@ def _all_ids(results: Iterable[FileResult]) -> set[str]:
 def _duplicate_identifiers(results: list[FileResult]) -> list[Problem]:
     """Ids (case-insensitively), arXiv ids and DOIs (case-insensitively) used twice."""
     checks = (("id", "id", str.lower), ("arxiv", "arXiv id", str.strip), ("doi", "DOI", str.lower))
-    owners: dict[str, dict[str, list[tuple[FileResult, int, int]]]] = {key: defaultdict(list) for key, _, _ in checks}
-    for result in results:  # one pass over the results for all three keys
-        if result.facts is None:
-            continue
-        for key, (value, (line, column)) in result.facts.scalars.items():
-            if key in owners:
-                owners[key][value].append((result, line, column))
     problems = []
     for key, label, normalise in checks:
-        by_value: dict[str, list[tuple[FileResult, int, int]]] = defaultdict(list)
-        for value, users in owners[key].items():
-            by_value[normalise(value)] += users
-        for value, users in by_value.items():
-            if len(users) == 1:  # used once: no clash
+        first_user: dict[str, tuple[FileResult, int, int]] = {}
+        clashes: dict[str, list[tuple[FileResult, int, int]]] = {}  # only values used more than once
+        for result in results:
+            found = result.facts.scalars.get(key) if result.facts is not None else None
+            if found is None:
                 continue
+            value, (line, column) = found
+            user = (result, line, column)
+            normalised = normalise(value)
+            first = first_user.setdefault(normalised, user)
+            if first is not user:
+                clashes.setdefault(normalised, [first]).append(user)
+        for value, users in clashes.items():
             for result, line, column in users:
                 others = ", ".join(sorted(o.shown for o, _, _ in users if o is not result))
                 problems.append(
