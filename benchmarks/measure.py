@@ -37,14 +37,12 @@ def main() -> None:
         assert collection.ok, collection.problems[:3]
     elif stage == "graph-export":
         from afkb.collection import load_collection
-        from afkb.export.formats import FORMATS, export_collection
-        from afkb.graph import build_graph
+        from afkb.export.bulk import export_formats
+        from afkb.export.formats import FORMATS
 
         entries_list = load_collection(entries).sorted_entries()
         start = time.perf_counter()
-        graph = build_graph(entries_list)
-        for fmt in FORMATS:
-            export_collection(entries_list, fmt, graph)
+        export_formats(entries_list, FORMATS)  # builds the graph too
     elif stage == "graph-stats":
         from afkb.collection import load_collection
         from afkb.graph import build_graph, graph_stats

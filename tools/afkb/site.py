@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from afkb.export.bulk import export_formats
 from afkb.export.formats import export_collection
 from afkb.render.context import SiteContext
 from afkb.render.entry_page import GeneratedPage, render_entry_page
@@ -63,8 +64,9 @@ def build_site_content(
     ]
     pages += tag_pages(ctx) + kind_pages(ctx)
     files: dict[str, bytes] = {}
+    whole = export_formats(entries, list(WHOLE_COLLECTION_FORMATS.values()), ctx.graph)
     for name, fmt in WHOLE_COLLECTION_FORMATS.items():
-        files[f"{DOWNLOADS_DIR}/{name}"] = export_collection(entries, fmt, ctx.graph).encode("utf-8")
+        files[f"{DOWNLOADS_DIR}/{name}"] = whole[fmt].encode("utf-8")
     used_tags = sorted({t for e in entries for t in e.tags})
     for tag in used_tags:
         tagged = [e for e in entries if tag in e.tags]

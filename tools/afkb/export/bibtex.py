@@ -74,14 +74,16 @@ def _has_inner_capital(word: str) -> bool:
     return any(c.isupper() for c in word[1:])
 
 
-# Anything in a list of names (joined by NUL, which entries cannot contain) that needs the
-# per-name treatment: a LaTeX special, odd white space, or a separate word "and".
-_AUTHORS_NEED_WORK_RE = re.compile(r"[\\{}&%$#_~^]|\s\s|[^\S ]|^ | $| \x00|\x00 |(?i:(?:^|[\s\x00])and(?:[\s\x00]|$))")
+# A list of names (joined by NUL, which entries cannot contain) that needs no per-name work:
+# no LaTeX special, only single spaces inside names, no empty name. It must still not contain
+# the separate word "and", which is checked on its words.
+_PLAIN_NAMES_RE = re.compile(r"[^\\{}&%$#_~^\s\x00]+(?:[ \x00][^\\{}&%$#_~^\s\x00]+)*")
 
 
 def _authors(names: tuple[str, ...]) -> str:
     """BibTeX's author list; names that need no escaping or bracing (most) are joined as they are."""
-    if _AUTHORS_NEED_WORK_RE.search("\x00".join(names)) is None:
+    joined = "\x00".join(names)
+    if _PLAIN_NAMES_RE.fullmatch(joined) and "and" not in joined.lower().replace("\x00", " ").split(" "):
         return " and ".join(names)
     return " and ".join(_author(a) for a in names)
 
@@ -92,15 +94,16 @@ def _author(name: str) -> str:
     return "{" + escaped + "}" if _AND_RE.search(escaped) else escaped
 
 
+_CONTAINER_FIELD = {"inproceedings": "booktitle", "article": "journal"}
+
+
 def _fields(entry: Entry, *, biblatex: bool) -> list[model.Field]:
     fields: list[tuple[str, str]] = [
         ("title", protect_title(entry.title)),
         ("author", _authors(entry.authors)),
         ("year", str(entry.year)),
     ]
-    container = {"inproceedings": "booktitle", "article": "journal"}.get(
-        (BIBLATEX_TYPES if biblatex else BIBTEX_TYPES)[entry.venue_type]
-    )
+    container = _CONTAINER_FIELD.get((BIBLATEX_TYPES if biblatex else BIBTEX_TYPES)[entry.venue_type])
     if container:
         fields.append((container, escape_latex(entry.venue)))
     elif entry.venue_type == "report":
@@ -120,11 +123,11 @@ def _fields(entry: Entry, *, biblatex: bool) -> list[model.Field]:
 
 
 def to_library(entries: Iterable[Entry], *, biblatex: bool = False) -> bibtexparser.Library:
-    library = bibtexparser.Library()
     types = BIBLATEX_TYPES if biblatex else BIBTEX_TYPES
-    for entry in entries:
-        library.add(model.Entry(types[entry.venue_type], entry.id, _fields(entry, biblatex=biblatex)))
-    return library
+    # One add of all blocks: bibtexparser checks the keys once, not once per entry.
+    return bibtexparser.Library(
+        [model.Entry(types[entry.venue_type], entry.id, _fields(entry, biblatex=biblatex)) for entry in entries]
+    )
 
 
 def export_bibtex(entries: Iterable[Entry], *, biblatex: bool = False) -> str:

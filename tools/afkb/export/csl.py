@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from afkb.export import landing_url
-from afkb.export.names import split_name
+from afkb.export.names import given_and_family
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -23,10 +23,10 @@ CSL_TYPES = {
 
 
 def csl_author(name: str) -> dict[str, str]:
-    person = split_name(name)
-    if person.family and person.given:
-        return {"family": person.family, "given": person.given}
-    return {"literal": person.literal}
+    parts = given_and_family(name)
+    if parts is None:
+        return {"literal": name}
+    return {"family": parts[1], "given": parts[0]}
 
 
 def to_csl(entry: Entry) -> dict[str, Any]:

@@ -20,30 +20,33 @@ NODE_KEYS = {
 EDGE_KEYS = {"type": "string"}
 
 
-def _text(value: object, kind: str) -> str:
-    if kind == "boolean":
-        return "true" if value else "false"
-    return _escape(str(value))
-
-
 def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "&" in text or "<" in text or ">" in text:  # most labels and ids need nothing
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
 
 
 def _attribute(text: str) -> str:
     """A quoted XML attribute value; whitespace characters are kept as character references."""
-    escaped = _escape(text).replace('"', "&quot;")
+    escaped = _escape(text)
+    if '"' in escaped:
+        escaped = escaped.replace('"', "&quot;")
     if "\n" in escaped or "\r" in escaped or "\t" in escaped:
         escaped = escaped.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
     return '"' + escaped + '"'
 
 
 def _data(attributes: dict[str, object], keys: dict[str, str]) -> str:
-    return "".join(
-        f'<data key="{name}">{_text(attributes[name], kind)}</data>'
-        for name, kind in keys.items()
-        if name in attributes
-    )
+    parts = []
+    for name, kind in keys.items():
+        if name in attributes:
+            value = attributes[name]
+            if kind == "boolean":
+                text = "true" if value else "false"
+            else:
+                text = _escape(value if type(value) is str else str(value))
+            parts.append(f'<data key="{name}">{text}</data>')
+    return "".join(parts)
 
 
 def export_graphml(graph: nx.MultiDiGraph[str]) -> str:
@@ -88,4 +91,4 @@ def export_graph_json(graph: nx.MultiDiGraph[str]) -> str:
             for u, v, key, attributes in graph.edges(keys=True, data=True)
         ],
     }
-    return json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n"
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, check_circular=False) + "\n"

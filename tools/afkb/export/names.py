@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 _PARTICLES = {
     "de",
     "da",
@@ -26,25 +24,17 @@ _PARTICLES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class PersonName:
-    given: str | None
-    family: str | None
-    literal: str
-
-    @property
-    def split(self) -> bool:
-        return self.family is not None
-
-
-def split_name(name: str) -> PersonName:
-    """'Zhanhui Zhou' -> given 'Zhanhui', family 'Zhou'.
+def given_and_family(name: str) -> tuple[str, str] | None:
+    """'Zhanhui Zhou' -> ('Zhanhui', 'Zhou'); None for a name kept whole.
 
     Only a two-word name with no particle and no comma is split; any other form
     (three or more words, 'van der ...', a single word, an organisation) is kept
     literal, because which words form the family name cannot be known from print.
     """
     words = name.split()
-    if len(words) == 2 and "," not in name and not any(w.lower() in _PARTICLES for w in words):  # noqa: PLR2004
-        return PersonName(words[0], words[1], name)
-    return PersonName(None, None, name)
+    if len(words) != 2 or "," in name:  # noqa: PLR2004
+        return None
+    given, family = words
+    if given.lower() in _PARTICLES or family.lower() in _PARTICLES:
+        return None
+    return given, family
