@@ -73,8 +73,9 @@ def test_stats_and_path(entries_dir: Path) -> None:
     assert stats.entries == 4
     assert stats.by_kind == [("attack", 2), ("defense", 1), ("method", 1)]
     assert stats.most_cited == [("aaa2020base", 1), ("bbb2021middle", 1)]
+    assert graph_stats(graph, top=1).most_cited == [("aaa2020base", 1)]  # ties broken by id
     assert stats.isolated == ["ddd2023alone"]
-    assert [len(c) for c in stats.components] == [3, 1]
+    assert stats.component_sizes == [3, 1]
     assert stats.cycles == []
     assert relation_path(graph, "ccc2022top", "aaa2020base") == [
         ("ccc2022top", "defends-against", "bbb2021middle"),

@@ -303,8 +303,8 @@ def graph_stats_command(entries_dir: Path, output_format: str) -> None:
     click.echo("Most cited within the knowledge base:")
     for entry_id, n in stats.most_cited:
         click.echo(f"  {n:3d}  {entry_id}")
-    sizes = ", ".join(str(len(c)) for c in stats.components)
-    click.echo(f"Connected components: {len(stats.components)} (sizes {sizes})")
+    sizes = ", ".join(str(size) for size in stats.component_sizes)
+    click.echo(f"Connected components: {len(stats.component_sizes)} (sizes {sizes})")
     click.echo("Isolated entries: " + (", ".join(stats.isolated) or "none"))
     if stats.cycles:
         click.echo(f"Cycles ({len(stats.cycles)}, reported, not rejected):")

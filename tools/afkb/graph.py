@@ -7,6 +7,7 @@ title becomes a ``cites`` edge to it instead.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import re
 from collections import Counter
@@ -27,8 +28,11 @@ MAX_CYCLE_LENGTH = 6
 MAX_CYCLES_LISTED = 50
 
 
+_NOT_ALPHANUMERIC_RE = re.compile(r"[^a-z0-9]+")
+
+
 def normalise_title(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", title.lower()).strip()
+    return _NOT_ALPHANUMERIC_RE.sub(" ", title.lower()).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +149,7 @@ class GraphStats:
     by_kind: list[tuple[str, int]]
     by_tag: list[tuple[str, int]]
     most_cited: list[tuple[str, int]]
-    components: list[list[str]]
+    component_sizes: list[int]  # of the weakly connected components, largest first
     isolated: list[str]
     cycles: list[list[str]]
     wanted: int
@@ -168,8 +172,11 @@ def graph_stats(graph: nx.MultiDiGraph[str], top: int = 10) -> GraphStats:
     wanted = graph.number_of_nodes() - entries.number_of_nodes()
     kinds = Counter(graph.nodes[n]["kind"] for n in entries)
     tags = Counter(t for n in entries for t in graph.nodes[n]["tags"].split())
-    cited = Counter({n: entries.in_degree(n) for n in entries if entries.in_degree(n)})
-    components = sorted((sorted(c) for c in nx.weakly_connected_components(entries)), key=lambda c: (-len(c), c[0]))
+    in_degree = entries.in_degree
+    # The top few by a heap: sorting every cited entry would grow faster than the collection.
+    cited = ((n, in_degree(n)) for n in entries if in_degree(n))
+    most_cited = heapq.nsmallest(top, cited, key=lambda kv: (-kv[1], kv[0]))
+    component_sizes = sorted((len(c) for c in nx.weakly_connected_components(entries)), reverse=True)
     # Every cycle lies inside one strongly connected component: search only the components with
     # more than one entry (self-relations are refused by validation), not the whole graph.
     cyclic = set().union(*(c for c in nx.strongly_connected_components(entries) if len(c) > 1))
@@ -184,8 +191,8 @@ def graph_stats(graph: nx.MultiDiGraph[str], top: int = 10) -> GraphStats:
         relations=sum(1 for _, v in graph.edges() if v in entries),
         by_kind=sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])),
         by_tag=sorted(tags.items(), key=lambda kv: (-kv[1], kv[0])),
-        most_cited=sorted(cited.items(), key=lambda kv: (-kv[1], kv[0]))[:top],
-        components=components,
+        most_cited=most_cited,
+        component_sizes=component_sizes,
         isolated=sorted(n for n in entries if entries.degree(n) == 0),
         cycles=sorted(cycles),
         wanted=wanted,
