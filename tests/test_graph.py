@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import networkx as nx
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from afkb.cli import main
 from afkb.collection import load_collection
-from afkb.graph import build_graph, graph_stats, relation_path, wanted_papers
+from afkb.graph import _component_sizes, _cyclic_core, build_graph, graph_stats, relation_path, wanted_papers
 from conftest import ENTRIES, valid_fields, write_entry
 
 
@@ -187,3 +190,25 @@ def test_export_selection_and_atomic_output(entries_dir: Path, tmp_path: Path) -
     result = runner.invoke(main, ["export", "--entries", str(entries_dir), "--format", "ris", "-o", str(out)])
     assert result.exit_code == 1
     assert out.read_text().startswith("@inproceedings{ccc2022top,"), "a failed export must leave the old file"
+
+
+node_names = st.sampled_from([f"n{i}" for i in range(12)])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(node_names, node_names).filter(lambda p: p[0] != p[1]), max_size=40, unique=True))
+def test_peeling_and_union_find_agree_with_networkx_on_whole_graphs(pairs: list[tuple[str, str]]) -> None:
+    """The shortcuts graph_stats takes give what networkx gives on the whole graph."""
+    nodes = sorted({f"n{i}" for i in range(12)})
+    whole = nx.DiGraph()
+    whole.add_nodes_from(nodes)
+    whole.add_edges_from(pairs)
+    assert _component_sizes(nodes, pairs) == sorted(
+        (len(c) for c in nx.weakly_connected_components(whole)), reverse=True
+    )
+    core_nodes, core_pairs = _cyclic_core(pairs)
+    in_cycles = {n for c in nx.strongly_connected_components(whole) if len(c) > 1 for n in c}
+    assert set(core_nodes) >= in_cycles  # every node on a cycle survives the peeling
+    core = nx.DiGraph(core_pairs)
+    assert sorted(map(sorted, nx.simple_cycles(core))) == sorted(map(sorted, nx.simple_cycles(whole)))
+    assert all(core.in_degree(n) and core.out_degree(n) for n in core_nodes)  # peeled to the end

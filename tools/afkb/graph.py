@@ -156,46 +156,117 @@ class GraphStats:
 
 
 def entry_subgraph(graph: nx.MultiDiGraph[str]) -> nx.DiGraph[str]:
-    """Entries only, one edge per ordered pair, without attributes (look them up in ``graph``).
+    """Entries only, one edge per ordered pair, without attributes (look them up in ``graph``)."""
+    nodes = [n for n, is_wanted in graph.nodes(data="wanted") if not is_wanted]
+    return _digraph(nodes, _entry_pairs(graph, set(nodes))[0])
 
-    Built edge by edge: converting a filtered subgraph view costs several times more."""
-    wanted = {n for n, is_wanted in graph.nodes(data="wanted") if is_wanted}
-    entries: nx.DiGraph[str] = nx.DiGraph()
-    entries.add_nodes_from(n for n in graph if n not in wanted)
-    entries.add_edges_from((u, v) for u, v in graph.edges() if v not in wanted)
-    return entries
+
+def _entry_pairs(graph: nx.MultiDiGraph[str], entries: set[str]) -> tuple[list[tuple[str, str]], int]:
+    """(source, target) pairs between entries and the number of relations between them, in one
+    pass over the graph's adjacency (iterating its edge views costs several times more)."""
+    pairs = []
+    relations = 0
+    for source, targets in graph.adjacency():
+        if source not in entries:
+            continue
+        for target, keyed in targets.items():
+            if target in entries:
+                pairs.append((source, target))
+                relations += len(keyed)
+    return pairs, relations
+
+
+def _component_sizes(nodes: list[str], pairs: list[tuple[str, str]]) -> list[int]:
+    """Sizes of the weakly connected components, largest first (union-find over the pairs)."""
+    parent = {n: n for n in nodes}
+
+    def root(n: str) -> str:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]  # path halving
+            n = parent[n]
+        return n
+
+    for source, target in pairs:
+        a, b = root(source), root(target)
+        if a != b:
+            parent[a] = b
+    return sorted(Counter(root(n) for n in nodes).values(), reverse=True)
+
+
+def _cyclic_core(pairs: list[tuple[str, str]]) -> tuple[list[str], list[tuple[str, str]]]:
+    """The nodes and pairs left after repeatedly removing nodes with no incoming or no outgoing
+    pair: no cycle passes through a removed node, and every cycle survives."""
+    successors: dict[str, set[str]] = {}
+    predecessors: dict[str, set[str]] = {}
+    for source, target in pairs:
+        successors.setdefault(source, set()).add(target)
+        predecessors.setdefault(target, set()).add(source)
+    alive = set(successors) & set(predecessors)
+    queue = [n for n in set(successors) | set(predecessors) if n not in alive]
+    removed = set(queue)
+    while queue:
+        node = queue.pop()
+        alive.discard(node)
+        for target in successors.pop(node, ()):
+            predecessors[target].discard(node)
+            if not predecessors[target] and target not in removed:
+                removed.add(target)
+                queue.append(target)
+        for source in predecessors.pop(node, ()):
+            successors[source].discard(node)
+            if not successors[source] and source not in removed:
+                removed.add(source)
+                queue.append(source)
+    return sorted(alive), [(s, t) for s, t in pairs if s in alive and t in alive]
+
+
+def _digraph(nodes: list[str], pairs: list[tuple[str, str]]) -> nx.DiGraph[str]:
+    digraph: nx.DiGraph[str] = nx.DiGraph()
+    digraph.add_nodes_from(nodes)
+    digraph.add_edges_from(pairs)
+    return digraph
 
 
 @without_collector
 def graph_stats(graph: nx.MultiDiGraph[str], top: int = 10) -> GraphStats:
-    entries = entry_subgraph(graph)
-    wanted = graph.number_of_nodes() - entries.number_of_nodes()
-    kinds = Counter(graph.nodes[n]["kind"] for n in entries)
-    tags = Counter(t for n in entries for t in graph.nodes[n]["tags"].split())
-    in_degree = entries.in_degree
+    """Counts, most-cited entries, components, isolated entries and short cycles, among entries only.
+
+    Each step is one pass over the nodes or the entry pairs (no step sorts the whole collection
+    except the list of isolated entries), so the cost grows with the size of the collection."""
+    nodes: list[str] = []
+    kinds: Counter[str] = Counter()
+    tags: Counter[str] = Counter()
+    for node, data in graph.nodes(data=True):
+        if not data["wanted"]:
+            nodes.append(node)
+            kinds[data["kind"]] += 1
+            tags.update(data["tags"].split())
+    pairs, relations = _entry_pairs(graph, set(nodes))
+    cited = Counter(target for _, target in pairs)  # by how many entries
     # The top few by a heap: sorting every cited entry would grow faster than the collection.
-    cited = ((n, in_degree(n)) for n in entries if in_degree(n))
-    most_cited = heapq.nsmallest(top, cited, key=lambda kv: (-kv[1], kv[0]))
-    component_sizes = sorted((len(c) for c in nx.weakly_connected_components(entries)), reverse=True)
-    # Every cycle lies inside one strongly connected component: search only the components with
-    # more than one entry (self-relations are refused by validation), not the whole graph.
-    cyclic = set().union(*(c for c in nx.strongly_connected_components(entries) if len(c) > 1))
+    most_cited = heapq.nsmallest(top, cited.items(), key=lambda kv: (-kv[1], kv[0]))
+    linked = {n for pair in pairs for n in pair}
+    # Every cycle lies inside the core left when entries without an incoming or an outgoing
+    # relation are peeled off one by one; a citation graph's core is usually empty or small, so
+    # networkx searches only there (strongly connected components first, then short cycles).
+    core = _digraph(*_cyclic_core(pairs))
+    cyclic = set().union(*(c for c in nx.strongly_connected_components(core) if len(c) > 1))
     cycles = []
-    for cycle in nx.simple_cycles(entries.subgraph(cyclic), length_bound=MAX_CYCLE_LENGTH):
+    for cycle in nx.simple_cycles(core.subgraph(cyclic), length_bound=MAX_CYCLE_LENGTH):
         start = cycle.index(min(cycle))
         cycles.append(cycle[start:] + cycle[:start])
         if len(cycles) >= MAX_CYCLES_LISTED:
             break
     return GraphStats(
-        entries=entries.number_of_nodes(),
-        relations=sum(1 for _, v in graph.edges() if v in entries),
+        entries=len(nodes),
+        relations=relations,
         by_kind=sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])),
         by_tag=sorted(tags.items(), key=lambda kv: (-kv[1], kv[0])),
         most_cited=most_cited,
-        component_sizes=component_sizes,
-        isolated=sorted(n for n in entries if entries.degree(n) == 0),
+        component_sizes=_component_sizes(nodes, pairs),
+        isolated=sorted(n for n in nodes if n not in linked),
         cycles=sorted(cycles),
-        wanted=wanted,
+        wanted=graph.number_of_nodes() - len(nodes),
     )
 
 
