@@ -129,6 +129,14 @@ def short_settling(monkeypatch: pytest.MonkeyPatch) -> float:
     return 0.2
 
 
+def settled_entry(entries: Path, cache_dir: Path, wait: float) -> Path:
+    """One entry, validated once after it has settled (so its status is recorded)."""
+    path = write_entry(entries, valid_fields("aaa2024first"))
+    time.sleep(wait)
+    assert run_counting(entries, cache_dir) == ([], 0, 1)
+    return path
+
+
 def test_settled_unchanged_files_are_not_read_again(entries_dir: Path, tmp_path: Path, short_settling: float) -> None:
     cache_dir = tmp_path / "cache"
     write_entry(entries_dir, valid_fields("aaa2024first"))
@@ -142,9 +150,7 @@ def test_an_edit_that_keeps_size_and_modification_time_is_seen(
     entries_dir: Path, tmp_path: Path, short_settling: float
 ) -> None:
     cache_dir = tmp_path / "cache"
-    path = write_entry(entries_dir, valid_fields("aaa2024first"))
-    time.sleep(short_settling)
-    assert run_counting(entries_dir, cache_dir) == ([], 0, 1)
+    path = settled_entry(entries_dir, cache_dir, short_settling)
     before = path.stat()
     text = path.read_text()
     edited = text.replace("year: 2024", "year: 1024", 1)
@@ -165,9 +171,7 @@ def test_a_file_replaced_by_another_with_the_same_status_is_seen(
     entries_dir: Path, tmp_path: Path, short_settling: float
 ) -> None:
     cache_dir = tmp_path / "cache"
-    path = write_entry(entries_dir, valid_fields("aaa2024first"))
-    time.sleep(short_settling)
-    run_counting(entries_dir, cache_dir)
+    path = settled_entry(entries_dir, cache_dir, short_settling)
     before = path.stat()
     replacement = tmp_path / "replacement.yaml"
     replacement.write_text(path.read_text().replace("year: 2024", "year: 1024", 1))
@@ -192,9 +196,7 @@ def test_touching_a_file_costs_one_read_and_no_validation(
     entries_dir: Path, tmp_path: Path, short_settling: float, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cache_dir = tmp_path / "cache"
-    path = write_entry(entries_dir, valid_fields("aaa2024first"))
-    time.sleep(short_settling)
-    run_counting(entries_dir, cache_dir)
+    path = settled_entry(entries_dir, cache_dir, short_settling)
     path.touch()
     time.sleep(short_settling)
     validated: list[Path] = []
