@@ -23,13 +23,18 @@ def run(entries: Path, cache_dir: Path) -> tuple[list[str], int, int]:
     return [str(p) for p in collection.problems], collection.valid_files, cache.hits
 
 
-def test_cache_hits_and_sees_every_change(entries_dir: Path, tmp_path: Path) -> None:
-    cache_dir = tmp_path / "cache"
-    write_entry(entries_dir, valid_fields("aaa2024first"))
+def two_linked_entries(entries: Path) -> None:
+    """aaa2024first, and bbb2024second citing it."""
+    write_entry(entries, valid_fields("aaa2024first"))
     write_entry(
-        entries_dir,
+        entries,
         valid_fields("bbb2024second", arxiv="2401.00002", relations=[{"type": "cites", "target": "aaa2024first"}]),
     )
+
+
+def test_cache_hits_and_sees_every_change(entries_dir: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    two_linked_entries(entries_dir)
     fresh = run(entries_dir, cache_dir)
     assert fresh == ([], 2, 0)
     assert run(entries_dir, cache_dir) == ([], 2, 2)
@@ -92,11 +97,7 @@ def test_cache_record_of_the_wrong_shape_is_not_used(entries_dir: Path, tmp_path
     import json
 
     cache_dir = tmp_path / "cache"
-    write_entry(entries_dir, valid_fields("aaa2024first"))
-    write_entry(
-        entries_dir,
-        valid_fields("bbb2024second", arxiv="2401.00002", relations=[{"type": "cites", "target": "aaa2024first"}]),
-    )
+    two_linked_entries(entries_dir)
     expected = run(entries_dir, cache_dir)
     cache_file = next(cache_dir.iterdir())
     data = json.loads(cache_file.read_text())
