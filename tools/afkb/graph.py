@@ -201,21 +201,19 @@ def _cyclic_core(pairs: list[tuple[str, str]]) -> tuple[list[str], list[tuple[st
     for source, target in pairs:
         successors.setdefault(source, set()).add(target)
         predecessors.setdefault(target, set()).add(source)
-    alive = set(successors) & set(predecessors)
-    queue = [n for n in set(successors) | set(predecessors) if n not in alive]
-    removed = set(queue)
+    alive = successors.keys() & predecessors.keys()
+    queue = list((successors.keys() | predecessors.keys()) - alive)  # each node is queued once
     while queue:
         node = queue.pop()
-        alive.discard(node)
         for target in successors.pop(node, ()):
             predecessors[target].discard(node)
-            if not predecessors[target] and target not in removed:
-                removed.add(target)
+            if not predecessors[target] and target in alive:
+                alive.discard(target)
                 queue.append(target)
         for source in predecessors.pop(node, ()):
             successors[source].discard(node)
-            if not successors[source] and source not in removed:
-                removed.add(source)
+            if not successors[source] and source in alive:
+                alive.discard(source)
                 queue.append(source)
     return sorted(alive), [(s, t) for s, t in pairs if s in alive and t in alive]
 
