@@ -127,7 +127,7 @@ def generate(directory: Path, count: int, seed: int = 20241123) -> list[Path]:
             "threat_model": {"access": ["open-weights"], "summary": _text(rng, 150)},
             "summary": _text(rng, int(sizes["summary"])),
             "findings": [
-                {"claim": _text(rng, int(sizes["claim"])), "where": f"Table {k + 1}"}
+                {"claim": _text(rng, int(sizes["claim"])), "where": f"Table {k + 1}", "evidence": "paper"}
                 for k in range(round(sizes["findings"]))
             ],
             "takeaways": [

@@ -34,7 +34,7 @@ def valid_fields(entry_id: str = "doe2024example", **overrides: Any) -> dict[str
         "summary": "The authors fine-tune an aligned chat model on a handful of examples and measure "
         "how its refusal rate changes across several model families and datasets, showing that "
         "alignment is removed cheaply and that standard evaluations miss it.",
-        "findings": [{"claim": "Refusal fell from 95% to 10%.", "where": "Table 2"}],
+        "findings": [{"claim": "Refusal fell from 95% to 10%.", "where": "Table 2", "evidence": "paper"}],
         "takeaways": [{"text": "Re-run safety evaluations after fine-tuning.", "threat": "fine-tuning-attack"}],
         "added": "2024-05-01",
     }

@@ -28,6 +28,8 @@ FILLED = {
     "TODO: what the paper did and found, in your own words (at least 200 characters).": "x" * 210,
     '"TODO: One claim of the paper, with its numbers (Markdown)."': '"A claim with 10%."',
     '"TODO: Table 1, Figure 2 or Section 3.1"': '"Table 1"',
+    '"TODO: paper, abstract, repository, project-page, proceedings or secondary"': "repository",
+    '"TODO: the URL read (may be left out when evidence is paper or abstract)"': '"https://example.org/code"',
     '"TODO: What a defender, evaluator or model developer should do differently (Markdown)."': '"Do this."',
     '"TODO: a threat tag, e.g. fine-tuning-attack"': "fine-tuning-attack",
 }
@@ -48,7 +50,7 @@ def test_new_scaffold_fails_until_filled_then_validates(entries_dir: Path, monke
     text = path.read_text()
     assert text.startswith("# yaml-language-server: $schema=../schema/entry.schema.json\n")
     lines = problem_lines(entries_dir)
-    assert len(lines) == 14
+    assert len(lines) == 16
     assert all(line.endswith("placeholder not filled in") for line in lines)
     path.write_text(fill(text))
     assert problem_lines(entries_dir) == []

@@ -40,7 +40,7 @@ def make_entry(**overrides: object) -> Entry:
         "tags": ("lora",),
         "threat_model": ThreatModel(access=("open-weights",), summary="s"),
         "summary": "s" * 200,
-        "findings": (Finding(claim="c", where="Table 1"),),
+        "findings": (Finding(claim="c", where="Table 1", evidence="paper"),),
         "takeaways": (Takeaway(text="t", threat="fine-tuning-attack"),),
         "added": dt.date(2024, 1, 1),
     }

@@ -99,7 +99,7 @@ def make_entry(title: str, authors: list[str], year: int) -> Entry:
         tags=("lora",),
         threat_model=ThreatModel(access=("open-weights",), summary="s"),
         summary="s" * 200,
-        findings=(Finding(claim="c", where="w"),),
+        findings=(Finding(claim="c", where="w", evidence="paper"),),
         takeaways=(Takeaway(text="t", threat="fine-tuning-attack"),),
         added=dt.date(2024, 1, 1),
     )

@@ -170,7 +170,7 @@ def hostile_entry(entries: Path) -> None:
             authors=[f"Mallory {HOSTILE}", "Eve"],
             venue=f"Venue {HOSTILE}",
             summary=f"Summary with [a link](javascript:window.__pwned=3) and {HOSTILE} " + "x" * 200,
-            findings=[{"claim": f"Claim {HOSTILE} | broken | table", "where": f"Table {HOSTILE}"}],
+            findings=[{"claim": f"Claim {HOSTILE} | broken | table", "where": f"Table {HOSTILE}", "evidence": "paper"}],
             takeaways=[{"text": f"Takeaway {HOSTILE}\n\n```\nfence", "threat": "fine-tuning-attack"}],
             threat_model={"access": ["open-weights"], "summary": f"Threat {HOSTILE}"},
             notes=f"<iframe src=javascript:alert(1)></iframe> {HOSTILE}",

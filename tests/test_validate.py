@@ -95,7 +95,26 @@ P = "entries/doe2024example.yaml"
             ],
         ),
         ({"summary": "too short"}, [f"{P}:12:10: summary: text is too short (at least 200 characters)"]),
-        ({"findings": [{"claim": "x"}]}, [f"{P}:13:12: findings[0].where: missing required field"]),
+        (
+            {"findings": [{"claim": "x"}]},
+            [f"{P}:13:12: findings[0].evidence: missing required field", f"{P}:13:12: findings[0].where: missing required field"],
+        ),
+        (
+            {"findings": [{"claim": "x", "where": "Table 1", "evidence": "blog"}]},
+            [
+                f"{P}:13:59: findings[0].evidence: unknown evidence 'blog'; expected one of: paper, abstract, repository, project-page, proceedings, secondary"
+            ],
+        ),
+        (
+            {"findings": [{"claim": "x", "where": "README", "evidence": "repository"}]},
+            [f"{P}:13:12: findings[0].source: evidence 'repository' needs a source: the URL that was read"],
+        ),
+        (
+            {"findings": [{"claim": "x", "where": "Table 1", "evidence": "secondary", "source": "javascript:alert(1)"}]},
+            [
+                f"{P}:13:82: findings[0].source: URL scheme 'javascript' is not allowed; use an http:// or https:// URL"
+            ],
+        ),
         (
             {"takeaways": [{"text": "x", "threat": "lora"}]},
             [

@@ -69,6 +69,10 @@ def skeleton(
             + _todo(field_specs(Finding)["claim"][0].description)
             + "\n    where: "
             + _todo("Table 1, Figure 2 or Section 3.1")
+            + "\n    evidence: "
+            + _todo("paper, abstract, repository, project-page, proceedings or secondary")
+            + "\n    source: "
+            + _todo("the URL read (may be left out when evidence is paper or abstract)")
         ),
         "takeaways": (
             "\n  - text: "

@@ -29,6 +29,8 @@ ACCESS = (
     "none",
 )
 AUDIENCES = ("defender", "evaluator", "model-developer", "policy")
+EVIDENCE = ("paper", "abstract", "repository", "project-page", "proceedings", "secondary")
+EVIDENCE_WITHOUT_SOURCE = ("paper", "abstract")  # the entry's own links lead there
 
 EntryId = Text(max_length=80, pattern=ID_PATTERN, pattern_help=ID_HELP)
 Line = Text(max_length=300)
@@ -63,6 +65,19 @@ class Finding:
         "ED raised the harmful rate above both base and aligned models in most settings.",
     )
     where: str = spec(Line, "Where in the paper the claim stands: table, figure or section.", "Table 1")
+    evidence: str = spec(
+        Choice("evidence", EVIDENCE),
+        "What the claim was read in: paper (its text, a table or a figure), abstract, repository (the authors' "
+        "code or README), project-page, proceedings (a venue's metadata page), secondary (another paper's "
+        "description; say whose in the claim or notes).",
+        "paper",
+    )
+    source: str | None = spec(
+        Url(),
+        "The URL that was read; required unless evidence is paper or abstract.",
+        "https://github.com/ZHZisZZ/emulated-disalignment",
+        optional=True,
+    )
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -195,7 +210,7 @@ class Entry:
     findings: tuple[Finding, ...] = spec(
         ListOf(Object(Finding), min_items=1),
         "Claims with numbers and where they stand.",
-        [{"claim": "Refusal rate fell from 95% to 10% after 100 steps.", "where": "Table 2"}],
+        [{"claim": "Refusal rate fell from 95% to 10% after 100 steps.", "where": "Table 2", "evidence": "paper"}],
     )
     takeaways: tuple[Takeaway, ...] = spec(
         ListOf(Object(Takeaway), min_items=1),

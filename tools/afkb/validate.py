@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from afkb.fieldtypes import INVALID, Context
 from afkb.load import MAX_BYTES, LoadError, Mapping, Scalar, Sequence, load_document, position_of
 from afkb.problems import Position, Problem, display_path
-from afkb.schema import ENTRY_TYPE, ID_PATTERN, Entry
+from afkb.schema import ENTRY_TYPE, EVIDENCE_WITHOUT_SOURCE, ID_PATTERN, Entry
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -120,6 +120,15 @@ def _check_entry(entry: Entry, document: Mapping, stem: str, report: ReportFn) -
         )
     if not (entry.arxiv or entry.doi or entry.url):
         report(document.position, "", "needs at least one of arxiv, doi or url")
+    findings = document.get("findings")
+    for i, finding in enumerate(entry.findings):
+        if finding.source is None and finding.evidence not in EVIDENCE_WITHOUT_SOURCE:
+            position = position_of(findings.items[i]) if isinstance(findings, Sequence) else document.position
+            report(
+                position,
+                f"findings[{i}].source",
+                f"evidence '{finding.evidence}' needs a source: the URL that was read",
+            )
     relations = document.get("relations")
     seen: set[tuple[str, str]] = set()
     for i, relation in enumerate(entry.relations):
