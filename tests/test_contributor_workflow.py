@@ -18,6 +18,7 @@ from conftest import ENTRIES, problem_lines, valid_fields, write_entry
 FILLED = {
     '"TODO: the title as published"': '"A Filled In Title"',
     '"TODO: First Author, as printed"': '"Jane Doe"',
+    '"TODO: the paper\'s answer in one sentence of your own words (at most 200 characters)"': '"It works."',
     "year: TODO": "year: 2024",
     '"TODO: e.g. ACL 2024, or arXiv preprint"': '"ACL 2024"',
     "venue_type: TODO  # conference, journal, workshop, preprint or report": "venue_type: conference",
@@ -50,7 +51,7 @@ def test_new_scaffold_fails_until_filled_then_validates(entries_dir: Path, monke
     text = path.read_text()
     assert text.startswith("# yaml-language-server: $schema=../schema/entry.schema.json\n")
     lines = problem_lines(entries_dir)
-    assert len(lines) == 16
+    assert len(lines) == 17
     assert all(line.endswith("placeholder not filled in") for line in lines)
     path.write_text(fill(text))
     assert problem_lines(entries_dir) == []

@@ -39,6 +39,7 @@ def skeleton(
         "id": entry_id,
         "title": _q(record.title) if record else _todo("the title as published"),
         "title_history": "[]",
+        "tldr": _todo("the paper's answer in one sentence of your own words (at most 200 characters)"),
         "authors": "\n" + "\n".join(f"  - {_q(a)}" for a in authors)
         if authors
         else "\n  - " + _todo("First Author, as printed"),

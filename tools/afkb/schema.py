@@ -143,6 +143,12 @@ class Entry:
         [{"title": "An earlier title", "version": "arXiv v1"}],
         optional=True,
     )
+    tldr: str | None = spec(
+        Text(max_length=200),
+        "The paper's answer in one sentence of our own words (at most 200 characters), shown under the title.",
+        "Sampling against the aligned model's contrast with its base turns safety alignment into harm, with no training.",
+        optional=True,
+    )
     authors: tuple[str, ...] = spec(
         ListOf(Text(max_length=200), min_items=1, max_items=500),
         "Every author in the paper's order, each name as printed.",
