@@ -146,7 +146,7 @@ class Entry:
     tldr: str | None = spec(
         Text(max_length=200),
         "The paper's answer in one sentence of our own words (at most 200 characters), shown under the title.",
-        "Sampling against the aligned model's contrast with its base turns safety alignment into harm, with no training.",
+        "Sampling against an aligned model's contrast with its base turns its alignment into harm, untrained.",
         optional=True,
     )
     authors: tuple[str, ...] = spec(
