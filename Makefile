@@ -8,7 +8,7 @@ STAMP := $(VENV)/.afkb-installed
 NODE_STAMP := node_modules/.afkb-installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: all setup build test lint serve bench browser clean
+.PHONY: all setup build test lint serve bench browser system-tools clean
 
 all: build
 
@@ -24,12 +24,22 @@ $(NODE_STAMP): package.json package-lock.json
 
 setup: $(STAMP) $(NODE_STAMP)
 
-# Debian's Chromium for the browser tests (root on the CI machine; sudo elsewhere).
-browser:
-	@if [ ! -x "$(CHROMIUM)" ]; then \
+# Debian's packages the tests drive: Chromium for the site, and the citation tools that read
+# our exports (pdflatex with natbib/hyperref, bibtex, biber, pandoc, pdftotext).
+# Root on the CI machine; sudo elsewhere.
+DEBIAN_PACKAGES := chromium texlive-latex-base texlive-latex-recommended texlive-bibtex-extra \
+	texlive-fonts-recommended biber pandoc poppler-utils
+SYSTEM_TOOLS := $(CHROMIUM) /usr/bin/pdflatex /usr/bin/bibtex /usr/bin/biber /usr/bin/pandoc /usr/bin/pdftotext
+
+system-tools:
+	@missing=""; for tool in $(SYSTEM_TOOLS); do [ -x "$$tool" ] || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages for:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES) >/dev/null; \
 	fi
+
+browser: system-tools
 
 build: setup
 	$(BIN)/afkb build
@@ -37,7 +47,7 @@ build: setup
 serve: setup
 	$(BIN)/mkdocs serve
 
-test: setup browser lint
+test: setup system-tools lint
 	$(BIN)/afkb schema --check
 	$(BIN)/python -m pytest
 

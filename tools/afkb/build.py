@@ -6,9 +6,10 @@ import logging
 from pathlib import Path
 
 from afkb.atomic import replace_directory
+from afkb.errors import AfkbError
 
 
-class BuildError(Exception):
+class BuildError(AfkbError):
     """The site could not be built; the previous site is untouched."""
 
 

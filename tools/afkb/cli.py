@@ -14,8 +14,9 @@ import click
 
 from afkb import __version__
 from afkb.collection import Collection, EntriesDirError, load_collection
+from afkb.errors import AfkbError
 from afkb.export import FORMATS
-from afkb.problems import problems_as_json
+from afkb.problems import for_terminal, problems_as_json
 from afkb.schema import json_schema_text
 from afkb.taxonomy import load_taxonomy
 
@@ -103,7 +104,20 @@ def require_valid(entries_dir: Path) -> Collection:
     return collection
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class AfkbGroup(click.Group):
+    """Turns the package's errors and failed file operations into one-line messages with exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AfkbError as error:
+            raise InvalidInput(for_terminal(str(error))) from None
+        except OSError as error:
+            where = f"{for_terminal(str(error.filename))}: " if error.filename else ""
+            raise InvalidInput(f"{where}{error.strerror or error}") from None
+
+
+@click.group(cls=AfkbGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="afkb")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Print more detail.")

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from afkb.errors import AfkbError
 from afkb.gcpause import without_collector
 from afkb.problems import Problem, display_path, shown, sort_problems
 from afkb.taxonomy import Taxonomy, load_taxonomy
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from afkb.schema import Entry
 
 
-class EntriesDirError(Exception):
+class EntriesDirError(AfkbError):
     """The entries directory itself is missing or unreadable (a usage error)."""
 
 

@@ -17,6 +17,7 @@ import yaml.resolver
 
 from afkb.load import Mapping, Node, Scalar, Sequence, is_plain, position_of
 from afkb.problems import CONTROL_CHARACTERS, shown
+from afkb.uri import iri_problem
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -170,7 +171,7 @@ class Url(Text):
             return f"{what} is not allowed; use an http:// or https:// URL"
         if not re.fullmatch(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?", value, flags=re.IGNORECASE):
             return f"malformed URL '{shown(value)}'"
-        return super().check_text(value)
+        return super().check_text(value) or iri_problem(value)
 
     def json_schema(self, taxonomy: Taxonomy) -> dict[str, Any]:
         return {"type": "string", "format": "uri", "pattern": "^https?://", "maxLength": self.max_length}

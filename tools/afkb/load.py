@@ -8,13 +8,13 @@ decides what they mean, so YAML 1.1 implicit typing never corrupts data.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
 import yaml
 import yaml.reader
 
+from afkb.errors import AfkbError
 from afkb.problems import START, Position, shown
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ MAX_DEPTH = 10
 MAX_NODES = 20_000
 
 
-class LoadError(Exception):
+class LoadError(AfkbError):
     """The file cannot be read as an entry document."""
 
     def __init__(self, message: str, position: Position = START) -> None:
@@ -170,99 +170,13 @@ def _add_pair(pairs: list[tuple[Scalar, Node]], index: dict[str, Node], key: Nod
     index[key.value] = built
 
 
-# What an anchor (&name) or a tag (!...) can look like, and deep flow nesting: files containing
-# them take the exact event-by-event path; all others are composed by libyaml in one C call.
-# Aliases (*name) need no check of their own: without an anchor, libyaml refuses them, and that
-# error also sends the file to the exact path. So Markdown like **bold** keeps the fast path.
-_SUSPICIOUS = re.compile(r"(?:^|[\s\[{,])(?:&[^\s\[\]{},]|!)")
-_FLOW_OPENERS_LIMIT = 500
-
-
-def _fast_parse(text: str) -> Node | None:
-    """libyaml's C composer, then a walk checking our limits. Raises _Fallback for anything unusual
-    (anchors, tags, many flow collections, syntax errors, limits, odd or duplicate keys): the exact
-    event-by-event path then produces the precise error."""
-    marked = ("&" in text or "!" in text) and _SUSPICIOUS.search(text)
-    if marked or text.count("[") + text.count("{") > _FLOW_OPENERS_LIMIT or _COMPOSER is None:
-        raise _Fallback
-    try:
-        node = yaml.compose(text, Loader=_COMPOSER)
-    except yaml.YAMLError:
-        raise _Fallback from None
-    if node is None:
-        return None
-    if node.__class__ is Scalar:
-        return node
-    walker = _Walker()
-    return walker.container(node, 0)
-
-
-if yaml.__with_libyaml__:
-    from yaml._yaml import CParser
-
-    class _ComposeOnly(CParser):
-        """libyaml's composer without PyYAML's resolver: we never use implicit tags, the schema
-        types every value, so the per-scalar regex matching of the resolver is skipped."""
-
-        def resolve(self, kind: type, value: object, implicit: object) -> str:
-            return ""
-
-        def descend_resolver(self, parent: object, index: object) -> None:
-            return None
-
-        def ascend_resolver(self) -> None:
-            return None
-
-    _COMPOSER: type | None = _ComposeOnly
-else:  # pragma: no cover - libyaml missing: every file takes the exact path
-    _COMPOSER = None
-
-
-class _Fallback(Exception):  # noqa: N818 - control flow, not an error
-    pass
-
-
-class _Walker:
-    """Wraps libyaml's containers into ours; scalars are kept as they are. Only the happy path:
-    a limit crossed or a key that is not a fresh scalar sends the file to the exact path."""
-
-    def __init__(self) -> None:
-        self._nodes = 1
-
-    def _count(self, more: int) -> None:
-        self._nodes += more
-        if self._nodes > MAX_NODES:
-            raise _Fallback
-
-    def container(self, node: yaml.Node, depth: int) -> Node:
-        if depth >= MAX_DEPTH:
-            raise _Fallback
-        mark = node.start_mark
-        position = Position(mark.line + 1, mark.column + 1)
-        if node.__class__ is yaml.SequenceNode:
-            self._count(len(node.value))
-            return Sequence(
-                [item if item.__class__ is Scalar else self.container(item, depth + 1) for item in node.value],
-                position,
-            )
-        self._count(2 * len(node.value))
-        pairs: list[tuple[Scalar, Node]] = []
-        index: dict[str, Node] = {}
-        for key, value in node.value:
-            if key.__class__ is not Scalar or key.value in index:
-                raise _Fallback
-            converted = value if value.__class__ is Scalar else self.container(value, depth + 1)
-            pairs.append((key, converted))
-            index[key.value] = converted
-        return Mapping(pairs, position, index)
-
-
 def parse(text: str) -> Node | None:
-    """Compose one YAML document into nodes; ``None`` for an empty document."""
-    try:
-        return _fast_parse(text)
-    except _Fallback:
-        return _exact_parse(text)
+    """Compose one YAML document into nodes, event by event, checking every limit and rule
+    (no tags, anchors or aliases, no duplicate keys) on each event; ``None`` for an empty document.
+
+    There is one path: a faster composer beside it was once less strict than this one.
+    """
+    return _exact_parse(text)
 
 
 def _exact_parse(text: str) -> Node | None:

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import yaml
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -44,13 +45,20 @@ class AfkbPluginConfig(base.Config):
 
 
 def front_matter(title: str, *, search: bool, wide: bool) -> str:
-    """YAML front matter with an HTML-escaped title (MkDocs templates print it unescaped)."""
-    lines = ["---", f"title: {json.dumps(esc(title))}"]
+    """YAML front matter with an HTML-escaped title (MkDocs templates print it unescaped).
+
+    Written by the YAML library itself and read back before use, so no title (emoji, line
+    separators, quotes) can make MkDocs drop the front matter and read it as Markdown.
+    """
+    meta: dict[str, object] = {"title": esc(title)}
     if not search:
-        lines += ["search:", "  exclude: true"]
+        meta["search"] = {"exclude": True}
     if wide:
-        lines += ["hide:", "  - navigation", "  - toc"]
-    return "\n".join([*lines, "---", ""])
+        meta["hide"] = ["navigation", "toc"]
+    text = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=2**31 - 1)
+    if yaml.safe_load(text) != meta:  # pragma: no cover - a PyYAML bug, not an input
+        raise PluginError(f"front matter for {title!r} does not read back")
+    return f"---\n{text}---\n"
 
 
 class AfkbPlugin(BasePlugin[AfkbPluginConfig]):

@@ -9,13 +9,28 @@ from pathlib import Path
 from typing import NamedTuple
 
 MAX_SHOWN = 60
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
+LATIN1_LAST = 0xFF
+# C0 and C1 controls, DEL, line separators and the non-characters XML cannot carry.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]")
+# Characters that reorder or hide text on a terminal: escaped wherever a value is echoed.
+_UNSAFE_ON_TERMINAL = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code <= LATIN1_LAST else f"\\u{code:04x}"
+
+
+def for_terminal(value: str) -> str:
+    """``value`` with controls, bidi and invisible format characters written as escapes."""
+    return _UNSAFE_ON_TERMINAL.sub(_escape, value)
 
 
 def shown(value: str) -> str:
     """A contributor value as quoted in a message: control characters escaped, long values cut."""
-    value = value.replace("\n", "\\n").replace("\r", "\\r")
-    value = CONTROL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group(0)):02x}", value)
+    value = for_terminal(value.replace("\n", "\\n").replace("\r", "\\r"))
     return value if len(value) <= MAX_SHOWN else value[: MAX_SHOWN - 1] + "…"
 
 
@@ -66,9 +81,9 @@ def display_path(path: Path) -> str:
     """The path relative to the working directory when it lies below it."""
     try:
         located = path.parent.resolve() / path.name  # never follow a symbolic link to name it
-        return str(located.relative_to(Path.cwd().resolve()))
+        return for_terminal(str(located.relative_to(Path.cwd().resolve())))
     except ValueError:
-        return str(path)
+        return for_terminal(str(path))
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 import bibtexparser
 from bibtexparser import model
 
+from afkb.uri import as_uri
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -116,7 +118,9 @@ def _fields(entry: Entry, *, biblatex: bool) -> list[model.Field]:
     if entry.doi:
         fields.append(("doi", escape_latex(entry.doi)))
     if entry.url:
-        fields.append(("url", entry.url.replace("%", r"\%").replace("#", r"\#")))
+        # url.sty and biber read the field verbatim: no LaTeX escapes, only URI characters,
+        # so no brace or backslash can close the field or reach TeX.
+        fields.append(("url", as_uri(entry.url)))
     # Values are enclosed here, so bibtexparser's default unparse middleware (which deep-copies
     # every block) is not needed.
     return [model.Field(key, "{" + value + "}") for key, value in fields]

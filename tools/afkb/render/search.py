@@ -26,7 +26,7 @@ SEARCH_TAGS = {"p", "ul", "ol", "li", "code", "strong", "em", "pre"}
 @dataclass(frozen=True, slots=True)
 class SearchRecord:
     anchor: str  # section id on the page, "" for the page itself
-    title: str  # plain text
+    title: str  # HTML: Material shows result titles as markup, so text must come escaped
     text: str  # HTML restricted to SEARCH_TAGS
     tags: tuple[str, ...] = ()
 
@@ -44,7 +44,7 @@ def entry_search_records(entry: Entry, summary_html: str, takeaway_html: list[st
     header = f"<p>{esc(', '.join(entry.authors))}</p> <p>{esc(entry.venue)} · {entry.year}</p>"
     takeaways = "<ul>" + "".join(f"<li>{item}</li>" for item in takeaway_html) + "</ul>"
     return (
-        SearchRecord("", entry.title, header, tuple(entry.tags)),
+        SearchRecord("", esc(entry.title), header, tuple(entry.tags)),
         SearchRecord("takeaways", "Defensive takeaways", search_text(takeaways)),
         SearchRecord("summary", "Summary", search_text(summary_html)),
     )

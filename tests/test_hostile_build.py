@@ -1,0 +1,243 @@
+"""Hostile contributions and hostile command lines, checked the way a reader or a user meets them:
+the built site's files, exports read back by real parsers and by pdflatex, the file system
+compared before and after a command."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import bibtexparser
+import pybtex.database
+import pytest
+import yaml
+
+from afkb.atomic import SITE_MARKER
+from afkb.export.bibtex import export_bibtex
+from afkb.schema import Entry, Finding, Takeaway, ThreatModel
+from conftest import make_project, problem_lines, run_afkb, valid_fields, write_entry
+from htmlscan import ElementScan
+from test_site import tree_digest
+
+FORGED_URLS = [
+    "https://example.org/x},note={\\input{/etc/hostname}",
+    "https://example.org/x}},@misc{forged,title={Forged}",
+]
+EMOJI_TITLE = "🦙 ![x](data:,x){: onerror=window.__pwned=5 } [a](javascript:window.__pwned=6) Llamas"
+
+
+def entry_with(**overrides: object) -> Entry:
+    """An entry object made directly, as if validation had been bypassed."""
+    fields: dict[str, object] = {
+        "id": "doe2024forged",
+        "title": "A Paper",
+        "authors": ("Jane Doe",),
+        "year": 2024,
+        "venue": "ACL 2024",
+        "venue_type": "conference",
+        "url": "https://example.org/",
+        "kind": "attack",
+        "tags": ("lora",),
+        "threat_model": ThreatModel(access=("open-weights",), summary="s"),
+        "summary": "s" * 200,
+        "findings": (Finding(claim="c", where="Table 1", evidence="paper"),),
+        "takeaways": (Takeaway(text="t", threat="fine-tuning-attack"),),
+        "added": __import__("datetime").date(2024, 1, 1),
+    }
+    fields.update(overrides)
+    return Entry(**fields)  # type: ignore[arg-type]
+
+
+# --- URLs cannot forge BibTeX records or run LaTeX -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (FORGED_URLS[0], "'}' is not allowed in a URL; percent-encode it (e.g. %7D)"),
+        ("https://example.org/{x", "'{' is not allowed in a URL; percent-encode it (e.g. %7B)"),
+        (FORGED_URLS[1], "'}' is not allowed in a URL; percent-encode it (e.g. %7D)"),
+        ("https://example.org/a\\b", "'\\' is not allowed in a URL; percent-encode it (e.g. %5C)"),
+        ("https://example.org/a%zz", "'%' must start a percent-escape of two hex digits (write %25 for a literal %)"),
+        ('https://example.org/"x', "'\"' is not allowed in a URL; percent-encode it (e.g. %22)"),
+    ],
+)
+def test_validator_refuses_urls_that_are_not_uris(entries_dir: Path, url: str, message: str) -> None:
+    write_entry(entries_dir, valid_fields(url=url))
+    assert problem_lines(entries_dir) == [f"entries/doe2024example.yaml:8:6: url: {message}"]
+
+
+@pytest.mark.parametrize("url", FORGED_URLS)
+def test_bibtex_writer_keeps_a_forged_url_inside_its_field(url: str) -> None:
+    text = export_bibtex([entry_with(url=url)])
+    library = bibtexparser.parse_string(text)
+    assert [e.key for e in library.entries] == ["doe2024forged"]
+    fields = {f.key for f in library.entries[0].fields}
+    assert fields == {"title", "author", "year", "booktitle", "url"}
+    assert "{" not in library.entries[0]["url"]
+    assert "\\" not in library.entries[0]["url"]
+    parsed = pybtex.database.parse_string(text, "bibtex")
+    assert list(parsed.entries) == ["doe2024forged"]
+
+
+def test_a_non_ascii_url_is_exported_percent_encoded() -> None:
+    text = export_bibtex([entry_with(url="https://example.org/ölçü#a")])
+    assert bibtexparser.parse_string(text).entries[0]["url"] == "https://example.org/%C3%B6l%C3%A7%C3%BC#a"
+
+
+def test_pdflatex_with_hyperref_prints_a_forged_url_and_runs_nothing(tmp_path: Path) -> None:
+    assert shutil.which("pdflatex"), "TeX Live is required: `make test` installs it (make system-tools)"
+    (tmp_path / "refs.bib").write_text(export_bibtex([entry_with(url=FORGED_URLS[0])]), encoding="utf-8")
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\\usepackage{natbib}\\usepackage{hyperref}\n"
+        "\\begin{document}\\nocite{*}\\bibliographystyle{plainnat}\\bibliography{refs}\\end{document}\n",
+        encoding="utf-8",
+    )
+    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "doc.tex"]
+    for command in (latex, ["bibtex", "doc"], latex, latex):
+        result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120)
+        assert result.returncode == 0, result.stdout[-2000:]
+    text = subprocess.run(
+        ["pdftotext", "doc.pdf", "-"], cwd=tmp_path, capture_output=True, text=True, check=True
+    ).stdout
+    assert os.uname().nodename not in text
+    assert "%7B%5Cinput%7B/etc/hostname%7D" in "".join(text.split())
+
+
+# --- page titles: the front matter always parses ---------------------------------------------
+
+
+def test_an_emoji_title_stays_a_title_and_its_markup_stays_text(tmp_path: Path) -> None:
+    entries = tmp_path / "entries"
+    write_entry(entries, valid_fields("doe2024llama", title=EMOJI_TITLE))
+    project = make_project(tmp_path, entries)
+    run_afkb("--quiet", "build", "--site-dir", "site", cwd=project)
+    html = (project / "site" / "papers" / "doe2024llama" / "index.html").read_text(encoding="utf-8")
+    assert "<title>🦙 ![x](data:,x){: onerror=window.__pwned=5 }" in html
+    assert "title:" not in html  # the front matter was read, not shown
+    scan = ElementScan()
+    scan.feed(html)
+    for tag, attrs in scan.elements:
+        assert not any(name.startswith("on") for name in attrs), (tag, attrs)
+        assert not (attrs.get("src") or "").startswith("data:"), (tag, attrs)
+        assert not (attrs.get("href") or "").startswith("javascript:"), (tag, attrs)
+    index = json.loads((project / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    pages = [d for d in index["docs"] if d["location"] == "papers/doe2024llama/"]
+    assert len(pages) == 1
+    assert pages[0]["title"].startswith("🦙 ![x](data:,x)")
+
+
+def test_search_records_carry_titles_as_escaped_text(tmp_path: Path) -> None:
+    entries = tmp_path / "entries"
+    title = 'Title <img src=x onerror="window.__pwned=1"> & more'
+    write_entry(entries, valid_fields("doe2024markup", title=title))
+    project = make_project(tmp_path, entries)
+    run_afkb("--quiet", "build", "--site-dir", "site", cwd=project)
+    index = json.loads((project / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    titles = [d["title"] for d in index["docs"] if d["location"] == "papers/doe2024markup/"]
+    assert titles == ["Title &lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt; &amp; more"]
+
+
+# --- the build replaces only a site, one build at a time --------------------------------------
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    entries = tmp_path / "entries"
+    write_entry(entries, valid_fields())
+    project = make_project(tmp_path, entries)
+    (project / ".git").mkdir()
+    (project / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    return project
+
+
+@pytest.mark.parametrize("site_dir", [".", "entries", "docs", ".git"])
+def test_build_refuses_to_replace_a_directory_that_is_not_a_site(project: Path, site_dir: str) -> None:
+    before = tree_digest(project)
+    result = run_afkb("--quiet", "build", "--site-dir", site_dir, cwd=project, check=False)
+    assert result.returncode == 1
+    target = (project / site_dir).resolve()
+    assert result.stderr == (
+        f"Error: {target}: not replaced: it is not empty and not a site built by afkb (no {SITE_MARKER} file)\n"
+    )
+    assert tree_digest(project) == before
+
+
+def test_build_replaces_its_own_site_and_an_empty_directory(project: Path) -> None:
+    (project / "out").mkdir()
+    run_afkb("--quiet", "build", "--site-dir", "out", cwd=project)
+    assert (project / "out" / SITE_MARKER).is_file()
+    assert (project / "out" / "index.html").is_file()
+    run_afkb("--quiet", "build", "--site-dir", "out", cwd=project)  # its own site: replaced
+    assert (project / "out" / "index.html").is_file()
+
+
+def test_a_second_build_into_the_same_site_fails_and_touches_nothing(project: Path) -> None:
+    run_afkb("--quiet", "build", "--site-dir", "site", cwd=project)
+    before = tree_digest(project / "site")
+    live = project / ".site.building-live"  # the staging directory of a build in progress
+    live.mkdir()
+    (live / "index.html").write_text("in progress")
+    with (project / ".site.lock").open("a") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = run_afkb("--quiet", "build", "--site-dir", "site", cwd=project, check=False)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"Error: another build into {project / 'site'} is running (lock {project / '.site.lock'}); "
+        "try again when it ends\n"
+    )
+    assert (live / "index.html").read_text() == "in progress"
+    assert tree_digest(project / "site") == before
+
+
+# --- file modes and what -o may replace --------------------------------------------------------
+
+
+def test_site_and_written_files_get_the_modes_the_umask_gives(project: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        run_afkb("--quiet", "build", "--site-dir", "site", cwd=project)
+        run_afkb("export", "--format", "bibtex", "-o", "new.bib", cwd=project)
+        (project / "kept.bib").write_text("")
+        (project / "kept.bib").chmod(0o640)
+        run_afkb("export", "--format", "bibtex", "-o", "kept.bib", cwd=project)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((project / "site").stat().st_mode) == 0o755
+    assert stat.S_IMODE((project / "new.bib").stat().st_mode) == 0o644
+    assert stat.S_IMODE((project / "kept.bib").stat().st_mode) == 0o640
+    assert (project / "kept.bib").read_text().startswith("@inproceedings{doe2024example,")
+
+
+def test_output_never_replaces_a_fifo_or_a_symbolic_link(project: Path) -> None:
+    os.mkfifo(project / "pipe")
+    (project / "link").symlink_to(project / "mkdocs.yml")
+    for name in ("pipe", "link"):
+        result = run_afkb("export", "--format", "bibtex", "-o", name, cwd=project, check=False)
+        assert result.returncode == 1
+        assert result.stderr == f"Error: {name}: exists and is not a regular file; not replaced\n"
+    assert stat.S_ISFIFO((project / "pipe").lstat().st_mode)
+    assert (project / "link").is_symlink()
+
+
+def test_an_unwritable_output_is_a_one_line_error(project: Path) -> None:
+    (project / "plain").write_text("a file, not a directory")
+    result = run_afkb("export", "--format", "bibtex", "-o", "plain/out.bib", cwd=project, check=False)
+    assert (result.returncode, result.stderr) == (1, "Error: plain/out.bib: Not a directory\n")
+
+
+def test_front_matter_round_trips_through_yaml() -> None:
+    from afkb.mkdocs_plugin import front_matter
+
+    for title in [EMOJI_TITLE, "a\u2028b", 'quote " and \\ back', "é ü 漢字", "x: y # z"]:
+        text = front_matter(title, search=True, wide=False)
+        assert text.startswith("---\n")
+        assert text.endswith("---\n")
+        meta = yaml.safe_load(text.strip("-\n"))
+        assert set(meta) == {"title"}
+        assert "\n" not in text.split("---\n")[1].rstrip("\n")
