@@ -241,3 +241,113 @@ def test_front_matter_round_trips_through_yaml() -> None:
         meta = yaml.safe_load(text.strip("-\n"))
         assert set(meta) == {"title"}
         assert "\n" not in text.split("---\n")[1].rstrip("\n")
+
+
+# --- text that XML and readers cannot take, and numbers YAML versions read differently ---------
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # written as YAML escapes: the reader refuses these characters when they stand raw
+        ('"A \\uFFFE title"', "entries/doe2024example.yaml:2:8: title: contains a control character"),
+        ('"A \\uFFFF title"', "entries/doe2024example.yaml:2:8: title: contains a control character"),
+        ('"A \\x9b title"', "entries/doe2024example.yaml:2:8: title: contains a control character"),
+        ('"\\u200B\\u200B"', "entries/doe2024example.yaml:2:8: title: has no visible character"),
+        ('"\\u2800\\u3164"', "entries/doe2024example.yaml:2:8: title: has no visible character"),
+        ("\u2800 \u200b", "entries/doe2024example.yaml:2:8: title: has no visible character"),
+    ],
+)
+def test_text_fields_refuse_what_xml_and_readers_cannot_take(entries_dir: Path, title: str, expected: str) -> None:
+    path = write_entry(entries_dir, valid_fields())
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[1].startswith("title:")
+    lines[1] = f"title: {title}"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert problem_lines(entries_dir) == [expected]
+
+
+@pytest.mark.parametrize("char", ["\ufffe", "\x9b"])
+def test_raw_non_characters_and_c1_controls_are_refused_by_the_reader(entries_dir: Path, char: str) -> None:
+    write_entry(entries_dir, valid_fields(title=f"A {char} title"))
+    assert problem_lines(entries_dir) == [
+        f"entries/doe2024example.yaml:2:11: file contains a control character (#x{ord(char):04x}); remove it"
+    ]
+
+
+def test_a_year_with_a_leading_zero_is_refused(entries_dir: Path) -> None:
+    path = write_entry(entries_dir, valid_fields())
+    path.write_text(path.read_text().replace("year: 2024", "year: 02024"))
+    assert problem_lines(entries_dir) == ["entries/doe2024example.yaml:4:7: year: expected an integer, got '02024'"]
+
+
+# --- titles in any script keep their letters when compared ------------------------------------
+
+
+def test_titles_in_other_scripts_do_not_match_each_other() -> None:
+    from afkb.graph import normalise_title
+
+    titles = [
+        "大语言模型的安全对齐",
+        "Безопасность языковых моделей",
+        "Ασφάλεια γλωσσικών μοντέλων",
+        "言語モデルの安全性",
+    ]
+    normalised = [normalise_title(t) for t in titles]
+    assert all(normalised)
+    assert len(set(normalised)) == len(titles)
+    assert normalise_title("Fake Alignment: Are LLMs Really Aligned Well?") == normalise_title(
+        "fake alignment are llms really aligned well"
+    )
+
+
+def test_import_bib_does_not_take_a_chinese_record_for_a_russian_entry(tmp_path: Path) -> None:
+    entries = tmp_path / "entries"
+    write_entry(entries, valid_fields("ivanov2024bezopasnost", title="Безопасность языковых моделей", arxiv=None))
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{li2024zh, title={大语言模型的安全对齐}, author={Li, Ming}, year={2024}}\n")
+    result = run_afkb("import-bib", "--entries", str(entries), str(bib), check=False)
+    assert "already entry" not in result.stderr
+    assert (entries / "li2024.yaml").exists() or result.returncode == 1
+
+
+# --- import-bib on hostile files ---------------------------------------------------------------
+
+
+def test_import_bib_refuses_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    entries = tmp_path / "entries"
+    entries.mkdir()
+    bib = tmp_path / "refs.bib"
+    bib.write_bytes(b"@article{a,\n  title={Caf\xe9},\n  author={Doe, Jane}, year={2024}}\n")
+    result = run_afkb("import-bib", "--entries", str(entries), str(bib), check=False)
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"Error: {bib}:2: not UTF-8 text (byte 24); save the file as UTF-8\n",
+    )
+    assert list(entries.iterdir()) == []
+
+
+def test_import_bib_sets_aside_a_record_with_a_huge_field_quickly(tmp_path: Path) -> None:
+    entries = tmp_path / "entries"
+    entries.mkdir()
+    bib = tmp_path / "refs.bib"
+    huge = "x\\'e " * 1_200_000  # 6 MB of LaTeX accents: a minute or more in the LaTeX decoder
+    bib.write_text(
+        "@article{big, title={" + huge + "}, author={Doe, Jane}, year={2024}}\n"
+        "@article{fine, title={Attacks on Models}, author={Roe, Rich}, year={2024}}\n"
+    )
+    result = run_afkb("import-bib", "--entries", str(entries), str(bib), check=False)
+    assert result.returncode == 1
+    assert f"{bib}:1: record 'big': field 'title' is over 20000 characters" in result.stderr
+    assert sorted(p.name for p in entries.iterdir()) == ["roe2024attacks.yaml"]
+
+
+def test_import_bib_ignores_a_year_that_is_no_year(tmp_path: Path) -> None:
+    entries = tmp_path / "entries"
+    entries.mkdir()
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{old, title={Attacks}, author={Doe, Jane}, year={0001}}\n")
+    result = run_afkb("import-bib", "--entries", str(entries), str(bib), check=False)
+    assert result.returncode == 1
+    assert "'old' lacks an author or year to make an id from" in result.stderr
+    assert list(entries.iterdir()) == []

@@ -11,9 +11,14 @@ from typing import TYPE_CHECKING
 import bibtexparser
 from bibtexparser import middlewares
 
+from afkb.errors import AfkbError
 from afkb.graph import normalise_title
+from afkb.problems import for_terminal
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
     from afkb.schema import Entry
 
 STOP_WORDS = {"a", "an", "the", "on", "of", "are", "do", "is", "how", "in", "to", "for", "and", "when", "why", "what"}
@@ -89,28 +94,60 @@ def _venue(entry_type: str, fields: dict[str, str]) -> tuple[str | None, str]:
     return venue, kind
 
 
+MAX_BIB_BYTES = 8 * 1024 * 1024
+MAX_FIELD_CHARS = 20_000  # far above any real title or author list; LaTeX decoding is slow on more
+
+
+def read_bibtex(path: Path) -> str:
+    """A BibTeX file's text; a file that is too large or not UTF-8 is an :class:`AfkbError`."""
+    shown = for_terminal(str(path))
+    data = path.read_bytes()
+    if len(data) > MAX_BIB_BYTES:
+        raise AfkbError(f"{shown}: {len(data)} bytes; BibTeX files of at most {MAX_BIB_BYTES} bytes are read")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise AfkbError(f"{shown}:{line}: not UTF-8 text (byte {error.start}); save the file as UTF-8") from None
+
+
 def parse_bibtex(text: str) -> BibParseResult:
     """Parse BibTeX with @string macros, month macros, LaTeX accents and comments."""
     quiet = logging.getLogger("bibtexparser")
     previous = quiet.level
     quiet.setLevel(logging.CRITICAL)  # failures are reported below, with their line
     try:
-        library = _parse(text)
+        library, oversized = _parse(text)
     finally:
         quiet.setLevel(previous)
-    return _records(library)
+    result = _records(library)
+    result.failures += oversized
+    result.failures.sort()
+    return result
 
 
-def _parse(text: str) -> bibtexparser.Library:
-    return bibtexparser.parse_string(
-        text,
-        append_middleware=[
-            middlewares.MonthIntMiddleware(allow_inplace_modification=True),
-            middlewares.LatexDecodingMiddleware(allow_inplace_modification=True),
-            middlewares.SeparateCoAuthors(allow_inplace_modification=True),
-            middlewares.SplitNameParts(allow_inplace_modification=True),
-        ],
-    )
+_MIDDLEWARES = (
+    middlewares.MonthIntMiddleware,
+    middlewares.LatexDecodingMiddleware,
+    middlewares.SeparateCoAuthors,
+    middlewares.SplitNameParts,
+)
+
+
+def _parse(text: str) -> tuple[bibtexparser.Library, list[tuple[int, str]]]:
+    """Parse, set aside records with an over-long field, then decode LaTeX in the rest."""
+    library = bibtexparser.parse_string(text)
+    oversized: list[tuple[int, str]] = []
+    for entry in list(library.entries):
+        long_field = next((f.key for f in entry.fields if len(str(f.value)) > MAX_FIELD_CHARS), None)
+        if long_field is not None:
+            library.remove(entry)
+            field_name, key = for_terminal(long_field), for_terminal(entry.key)
+            message = f"record '{key}': field '{field_name}' is over {MAX_FIELD_CHARS} characters"
+            oversized.append(((entry.start_line or 0) + 1, message))
+    for middleware in _MIDDLEWARES:
+        library = middleware(allow_inplace_modification=True).transform(library)
+    return library, oversized
 
 
 def _records(library: bibtexparser.Library) -> BibParseResult:
@@ -129,9 +166,10 @@ def _records(library: bibtexparser.Library) -> BibParseResult:
             names = names[:-1]
         title = _clean(fields.get("title", ""))
         if not title:
-            result.failures.append(((entry.start_line or 0) + 1, f"record '{entry.key}' has no title"))
+            line = (entry.start_line or 0) + 1
+            result.failures.append((line, f"record '{for_terminal(entry.key)}' has no title"))
             continue
-        year_match = re.search(r"\d{4}", fields.get("year", ""))
+        year_match = re.fullmatch(r"\s*((?:19|20)\d\d)\s*", fields.get("year", ""))
         venue, venue_type = _venue(entry.entry_type, fields)
         doi = re.sub(r"^https?://(dx\.)?doi\.org/", "", fields.get("doi", "").strip()) or None
         url = fields.get("url", "").strip()
@@ -141,7 +179,7 @@ def _records(library: bibtexparser.Library) -> BibParseResult:
                 line=(entry.start_line or 0) + 1,
                 title=title,
                 authors=tuple(n for n in names if n),
-                year=int(year_match.group(0)) if year_match else None,
+                year=int(year_match.group(1)) if year_match else None,
                 venue=venue,
                 venue_type=venue_type,
                 arxiv=_arxiv_id(fields),
@@ -170,14 +208,26 @@ def suggest_id(authors: tuple[str, ...], year: int | None, title: str) -> str | 
     return f"{family}{year}{first}"
 
 
-def find_existing(record: BibRecord, entries: dict[str, Entry]) -> str | None:
-    """The id of an entry describing the same paper: same arXiv id, DOI or normalised title."""
-    title = normalise_title(record.title)
-    for entry in entries.values():
-        if record.arxiv and entry.arxiv == record.arxiv:
-            return entry.id
-        if record.doi and entry.doi and entry.doi.lower() == record.doi.lower():
-            return entry.id
-        if normalise_title(entry.title) == title:
-            return entry.id
-    return None
+class ExistingEntries:
+    """Existing entries indexed by arXiv id, DOI and normalised title, to match records against."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.by_arxiv: dict[str, str] = {}
+        self.by_doi: dict[str, str] = {}
+        self.by_title: dict[str, str] = {}
+        for entry in entries:
+            if entry.arxiv:
+                self.by_arxiv.setdefault(entry.arxiv, entry.id)
+            if entry.doi:
+                self.by_doi.setdefault(entry.doi.lower(), entry.id)
+            if title := normalise_title(entry.title):
+                self.by_title.setdefault(title, entry.id)
+
+    def find(self, record: BibRecord) -> str | None:
+        """The id of an entry describing the same paper: same arXiv id, DOI or normalised title."""
+        if record.arxiv and record.arxiv in self.by_arxiv:
+            return self.by_arxiv[record.arxiv]
+        if record.doi and record.doi.lower() in self.by_doi:
+            return self.by_doi[record.doi.lower()]
+        title = normalise_title(record.title)
+        return self.by_title.get(title) if title else None

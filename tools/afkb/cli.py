@@ -405,7 +405,7 @@ def _check_new_id(entry_id: str) -> None:
 @click.option("--kind", help="The kind of paper (attack, defense, ...).")
 def new_command(entries_dir: Path, entry_id: str | None, from_bib: Path | None, kind: str | None) -> None:
     """Create a skeleton entry with every field present and explained; never overwrites."""
-    from afkb.bibimport import parse_bibtex, suggest_id
+    from afkb.bibimport import parse_bibtex, read_bibtex, suggest_id
     from afkb.scaffold import skeleton
 
     if not entries_dir.is_dir():
@@ -413,7 +413,7 @@ def new_command(entries_dir: Path, entry_id: str | None, from_bib: Path | None, 
     taxonomy_kinds = list(load_taxonomy().kinds)
     record = None
     if from_bib is not None:
-        parsed = parse_bibtex(from_bib.read_text(encoding="utf-8-sig"))
+        parsed = parse_bibtex(read_bibtex(from_bib))
         for line, message in parsed.failures:
             click.echo(f"{from_bib}:{line}: {message}", err=True)
         if not parsed.records:
@@ -445,15 +445,16 @@ def import_bib_command(entries_dir: Path, bibfile: Path) -> None:
     Existing entries are never overwritten; unparseable records are reported with
     their line and the rest imported.
     """
-    from afkb.bibimport import find_existing, parse_bibtex, suggest_id
+    from afkb.bibimport import ExistingEntries, parse_bibtex, read_bibtex, suggest_id
     from afkb.scaffold import skeleton
 
     collection = open_collection(entries_dir)
-    parsed = parse_bibtex(bibfile.read_text(encoding="utf-8-sig"))
+    parsed = parse_bibtex(read_bibtex(bibfile))
+    existing_entries = ExistingEntries(collection.parsed.values())
     problems = [f"{bibfile}:{line}: {message}" for line, message in parsed.failures]
     created = 0
     for record in parsed.records:
-        existing = find_existing(record, collection.parsed)
+        existing = existing_entries.find(record)
         if existing:
             reporter().info(f"{bibfile}:{record.line}: '{record.key}' is already entry {existing}; skipped")
             continue

@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
@@ -75,6 +76,23 @@ def implicit_type(node: Scalar) -> str | None:
 
 
 _compiled = functools.cache(re.compile)
+# Letters that render as blank space (Braille blank, Hangul fillers).
+_BLANK_LETTERS = frozenset("\u2800\u3164\u115f\u1160\uffa0")
+_INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cf", "Cc", "Mn", "Me"})
+
+
+def character_problem(value: str) -> str | None:
+    """A control character, or nothing visible at all."""
+    if not value.replace("\n", "").replace("\t", "").isprintable() and CONTROL_CHARACTERS.search(value):
+        return "contains a control character"
+    if not has_visible_character(value):
+        return "has no visible character"
+    return None
+
+
+def has_visible_character(value: str) -> bool:
+    """False for text made only of spaces, format characters (zero-width space) and blank letters."""
+    return any(c not in _BLANK_LETTERS and unicodedata.category(c) not in _INVISIBLE_CATEGORIES for c in value)
 
 
 def is_empty(node: Node) -> bool:
@@ -147,8 +165,9 @@ class Text(FieldType):
             return f"text is {len(value)} characters; the limit is {self.max_length}"
         if not self.multiline and ("\n" in value or "\r" in value):
             return "must be a single line"
-        if not value.replace("\n", "").replace("\t", "").isprintable() and CONTROL_CHARACTERS.search(value):
-            return "contains a control character"
+        problem = character_problem(value)
+        if problem:
+            return problem
         if self.pattern and not _compiled(self.pattern).fullmatch(value):
             return f"malformed value '{shown(value)}'; {self.pattern_help}"
         return None
@@ -194,7 +213,7 @@ class Integer(FieldType):
             return INVALID
         if is_placeholder(node, ctx, path):
             return INVALID
-        if not (is_plain(node) and re.fullmatch(r"[0-9]{1,9}", node.value)):
+        if not (is_plain(node) and re.fullmatch(r"[1-9][0-9]{0,8}|0", node.value)):
             ctx.report(position_of(node), path, f"expected an integer, got '{shown(node.value)}'")
             return INVALID
         value = int(node.value)

@@ -11,6 +11,7 @@ import heapq
 import itertools
 import re
 import sys
+import unicodedata
 import weakref
 from collections import Counter
 from dataclasses import dataclass, field
@@ -30,11 +31,14 @@ MAX_CYCLE_LENGTH = 6
 MAX_CYCLES_LISTED = 50
 
 
-_NOT_ALPHANUMERIC_RE = re.compile(r"[^a-z0-9]+")
+_NOT_ALPHANUMERIC_RE = re.compile(r"[\W_]+")
 
 
 def normalise_title(title: str) -> str:
-    return _NOT_ALPHANUMERIC_RE.sub(" ", title.lower()).strip()
+    """Letters and digits of any script, case-folded, single-spaced: "Fake Alignment: Are LLMs ..."
+    and "fake alignment are llms ..." agree, while titles in other scripts keep their letters."""
+    folded = unicodedata.normalize("NFKC", title).casefold()
+    return _NOT_ALPHANUMERIC_RE.sub(" ", folded).strip() or folded.strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +87,7 @@ class _EntryIndex:
     def __init__(self, entries: list[Entry]) -> None:
         self.by_arxiv = {e.arxiv: e.id for e in entries if e.arxiv}
         self.by_doi = {e.doi.lower(): e.id for e in entries if e.doi}
-        self.by_title = {normalise_title(e.title): e.id for e in entries}
+        self.by_title = {key: e.id for e in entries if (key := normalise_title(e.title))}
 
     def match(self, reference: Reference) -> str | None:
         """The entry a reference points at, by arXiv id, then DOI, then normalised title."""
