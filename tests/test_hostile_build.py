@@ -351,3 +351,124 @@ def test_import_bib_ignores_a_year_that_is_no_year(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "'old' lacks an author or year to make an id from" in result.stderr
     assert list(entries.iterdir()) == []
+
+
+# --- fmt never changes a value or drops a comment, and formats only entry files ----------------
+
+
+def _fmt(project: Path, *names: str) -> subprocess.CompletedProcess[str]:
+    return run_afkb("fmt", "--entries", "entries", *names, cwd=project, check=False)
+
+
+BLOCK_ENTRY = """# yaml-language-server: $schema=../schema/entry.schema.json
+id: doe2024block
+title: A Block-Style Entry
+authors:
+  - Jane Doe
+year: 2024
+venue: ACL 2024
+venue_type: conference
+tags:
+  - lora
+"""
+
+
+@pytest.mark.parametrize("value", ["1_0e3", "-0o1", "0e1"])
+def test_fmt_leaves_a_file_alone_rather_than_change_a_value(project: Path, value: str) -> None:
+    path = project / "entries" / "doe2024block.yaml"
+    path.write_text(BLOCK_ENTRY.replace("venue: ACL 2024", f"venue: {value}"))
+    before = path.read_bytes()
+    result = _fmt(project, "entries/doe2024block.yaml")
+    assert result.returncode == 1
+    changed = f"formatting would change a value ('{value}' would change); fix the file by hand"
+    unreadable = "formatting would make the file unreadable (YAML tags (!!int) are not allowed; remove the tag)"
+    assert result.stderr in {
+        f"entries/doe2024block.yaml: cannot format: {changed}\n",
+        f"entries/doe2024block.yaml: cannot format: {unreadable}; fix the file by hand\n",
+    }
+    assert path.read_bytes() == before
+
+
+def test_fmt_leaves_a_file_alone_rather_than_drop_a_comment(project: Path) -> None:
+    path = project / "entries" / "doe2024block.yaml"
+    text = BLOCK_ENTRY.replace("tags:\n  - lora\n", "tags: [lora, # why\n  open-weights]\n")
+    path.write_text(text)
+    result = _fmt(project, "entries/doe2024block.yaml")
+    assert result.returncode == 1
+    assert result.stderr == (
+        "entries/doe2024block.yaml: cannot format: formatting would drop the comment '# why'; "
+        "move it onto its own line\n"
+    )
+    assert path.read_text() == text
+
+
+def test_fmt_still_formats_a_file_whose_values_and_comments_survive(project: Path) -> None:
+    path = project / "entries" / "doe2024block.yaml"
+    path.write_text(BLOCK_ENTRY.replace("year: 2024\n", "") + "# a comment\nyear: 2024\n")
+    result = _fmt(project, "entries/doe2024block.yaml")
+    assert (result.returncode, result.stdout) == (0, "reformatted entries/doe2024block.yaml\n")
+    assert "# a comment" in path.read_text()
+
+
+def test_fmt_refuses_files_that_are_not_entries(project: Path) -> None:
+    before = (project / "mkdocs.yml").read_bytes()
+    result = _fmt(project, "mkdocs.yml")
+    assert result.returncode == 1
+    assert result.stderr.startswith("mkdocs.yml: cannot format: not an entry file:")
+    assert (project / "mkdocs.yml").read_bytes() == before
+    os.mkfifo(project / "entries" / "doe2024pipe.yaml")
+    result = subprocess.run(
+        [*_afkb(), "fmt", "entries/doe2024pipe.yaml"],
+        check=False,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert (result.returncode, result.stderr) == (1, "entries/doe2024pipe.yaml: cannot format: not a regular file\n")
+
+
+def test_fmt_removes_temporary_files_an_interrupted_write_left(project: Path) -> None:
+    stale = project / "entries" / ".doe2024example.yaml.abc123.tmp"
+    stale.write_text("half")
+    os.utime(stale, (1, 1))
+    fresh = project / "entries" / ".doe2024example.yaml.def456.tmp"
+    fresh.write_text("a write in progress")
+    _fmt(project)
+    assert not stale.exists()
+    assert fresh.exists()
+
+
+def _afkb() -> list[str]:
+    import sys
+
+    return [sys.executable, "-m", "afkb"]
+
+
+# --- a valid file cannot stall the build --------------------------------------------------------
+
+
+def test_runs_of_brackets_are_defused_and_links_still_work() -> None:
+    from afkb.render.html import defuse_brackets, markdown_to_html
+
+    assert defuse_brackets("[[[a") == "\\[\\[\\[a"
+    assert defuse_brackets("a]]") == "a\\]\\]"
+    assert defuse_brackets("[[[x]]]") == "\\[\\[\\[x\\]\\]\\]"
+    assert defuse_brackets("see [x](https://a.org) `[` code") == "see [x](https://a.org) `[` code"
+    assert defuse_brackets("[x] and [y](u) and [a][b]") == "\\[x\\] and [y](u) and [a][b]"
+    assert defuse_brackets("[a [b] c](u)") == "[a [b] c](u)"
+    html = markdown_to_html("[" * 5000 + " and [a link](https://example.org/) " + "]" * 3)
+    assert html.count("[") == 5000
+    assert html.count("]") == 3
+    assert '<a href="https://example.org/" rel="noopener noreferrer nofollow">a link</a>' in html
+
+
+def test_a_corrupt_validation_cache_is_ignored(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache_dir = project / "cache"
+    monkeypatch.setenv("AFKB_CACHE_DIR", str(cache_dir))
+    run_afkb("validate", "--entries", "entries", cwd=project)
+    (cache_file,) = [p for p in cache_dir.rglob("*") if p.is_file()]
+    for corrupt in ["[" * 100_000, '{"fingerprint": Infinity, "files": {}}', "NaN"]:
+        cache_file.write_text(corrupt)
+        result = run_afkb("validate", "--entries", "entries", cwd=project, check=False)
+        assert (result.returncode, result.stderr) == (0, "1 entries valid\n"), corrupt

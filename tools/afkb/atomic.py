@@ -8,6 +8,7 @@ import os
 import shutil
 import stat
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,6 +65,25 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+STALE_AFTER_SECONDS = 600
+
+
+def remove_stale_temporaries(directory: Path) -> list[Path]:
+    """Remove ``.<name>.*.tmp`` files this module left in ``directory`` when a process was killed
+    mid-write. Only files older than ten minutes go: a running writer's file is seconds old."""
+    removed = []
+    cutoff = time.time() - STALE_AFTER_SECONDS
+    for path in directory.glob(".*.tmp"):
+        try:
+            status = path.lstat()
+        except FileNotFoundError:
+            continue
+        if stat.S_ISREG(status.st_mode) and status.st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 def write_text_atomic(path: Path, text: str) -> None:

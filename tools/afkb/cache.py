@@ -63,6 +63,10 @@ def default_cache_dir() -> Path:
     return Path(base) / "afkb"
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a value the cache writes")
+
+
 class ValidationCache:
     def __init__(self, root: Path, directory: Path | None = None) -> None:
         key = hashlib.blake2b(str(root.absolute()).encode(), digest_size=8).hexdigest()
@@ -76,8 +80,8 @@ class ValidationCache:
 
     def _read(self) -> dict[str, Any]:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(self.path.read_text(encoding="utf-8"), parse_constant=_no_constant)
+        except (OSError, ValueError, RecursionError):  # unreadable, not JSON, NaN/Infinity, too deep
             return {}
         if not isinstance(data, dict) or data.get("fingerprint") != self.fingerprint:
             return {}
@@ -115,7 +119,7 @@ class ValidationCache:
         """The cached result, kept for the next run; None if the record is not what we wrote."""
         try:
             result = _from_record(path, shown, record)
-        except (AttributeError, KeyError, TypeError, ValueError):
+        except (AttributeError, KeyError, TypeError, ValueError, OverflowError, RecursionError):
             return None
         self.hits += 1
         self.new[path.name] = record

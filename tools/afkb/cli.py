@@ -449,6 +449,7 @@ def import_bib_command(entries_dir: Path, bibfile: Path) -> None:
     from afkb.scaffold import skeleton
 
     collection = open_collection(entries_dir)
+    clean_up_interrupted_writes(entries_dir)
     parsed = parse_bibtex(read_bibtex(bibfile))
     existing_entries = ExistingEntries(collection.parsed.values())
     problems = [f"{bibfile}:{line}: {message}" for line, message in parsed.failures]
@@ -476,6 +477,23 @@ def import_bib_command(entries_dir: Path, bibfile: Path) -> None:
         sys.exit(1)
 
 
+def _all_entry_files(entries_dir: Path) -> tuple[Path, ...]:
+    from afkb.collection import entry_files
+
+    try:
+        found, _ = entry_files(entries_dir)
+    except EntriesDirError as error:
+        raise click.UsageError(str(error)) from None
+    return tuple(found)
+
+
+def clean_up_interrupted_writes(directory: Path) -> None:
+    from afkb.atomic import remove_stale_temporaries
+
+    for stale in remove_stale_temporaries(directory):
+        reporter().info(f"removed {stale}, left by an interrupted write")
+
+
 @main.command("fmt")
 @entries_option
 @click.option("--check", is_flag=True, help="List files that would change and exit 1; change nothing.")
@@ -483,22 +501,18 @@ def import_bib_command(entries_dir: Path, bibfile: Path) -> None:
 def fmt_command(entries_dir: Path, files: tuple[Path, ...], *, check: bool) -> None:
     """Rewrite entries into the canonical key order and style, keeping every value and comment."""
     from afkb.atomic import write_text_atomic
-    from afkb.collection import entry_files
     from afkb.fmt import format_file
 
-    if not files:
-        try:
-            found, _ = entry_files(entries_dir)
-        except EntriesDirError as error:
-            raise click.UsageError(str(error)) from None
-        files = tuple(found)
+    files = files or _all_entry_files(entries_dir)
+    for directory in sorted({path.parent for path in files}):
+        clean_up_interrupted_writes(directory)
     changed = []
     failed = []
     for path in files:
         try:
             current, canonical = format_file(path)
         except Exception as error:  # noqa: BLE001 - any YAML error: report, leave the file alone
-            failed.append(f"{path}: cannot format: {str(error).splitlines()[0]}")
+            failed.append(f"{for_terminal(str(path))}: cannot format: {for_terminal(str(error).splitlines()[0])}")
             continue
         if current != canonical:
             changed.append(path)

@@ -33,7 +33,9 @@ _LATEX_SPECIAL = {
     "^": r"\textasciicircum{}",
 }
 _SPECIAL_RE = re.compile(r"[\\{}&%$#_~^]")
-_ACRONYM_RE = re.compile(r"(?<![\w\\])([A-Za-z]*[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*)(?![\w])")
+# A whole ASCII word (not part of a longer word or an escape). One start per word and no nested
+# quantifiers, so matching stays linear however long the word (an older pattern was cubic).
+_WORD_RE = re.compile(r"(?<![\w\\])([A-Za-z0-9]+)(?!\w)")
 _SPACE_RE = re.compile(r"\s+")
 
 BIBTEX_TYPES = {
@@ -69,7 +71,7 @@ def protect_title(text: str) -> str:
     """Escape a title and brace words with inner capitals (LLM, GPT-4, LoRA) against lower-casing."""
     escaped = escape_latex(text)
     # Acronym detection runs on the escaped text; escapes start with a backslash and are skipped.
-    return _ACRONYM_RE.sub(lambda m: "{" + m.group(1) + "}" if _has_inner_capital(m.group(1)) else m.group(1), escaped)
+    return _WORD_RE.sub(lambda m: "{" + m.group(1) + "}" if _has_inner_capital(m.group(1)) else m.group(1), escaped)
 
 
 def _has_inner_capital(word: str) -> bool:

@@ -56,10 +56,59 @@ def sanitise(fragment: str) -> str:
     )
 
 
+_CODE = re.compile(r"^(`{3,}|~{3,}).*?^\1|(`+).+?\2", re.DOTALL | re.MULTILINE)
+
+
+def _bracket_pairs(text: str) -> tuple[dict[int, int], dict[int, int | None], set[int]]:
+    """Matched brackets outside code (opening -> closing index), each opening's enclosing opening,
+    and the brackets that match nothing."""
+    in_code = bytearray(len(text))
+    for match in _CODE.finditer(text):
+        in_code[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
+    unmatched: set[int] = set()
+    pairs: dict[int, int] = {}
+    parent: dict[int, int | None] = {}
+    open_at: list[int] = []
+    for i, char in enumerate(text):
+        if in_code[i] or (i and text[i - 1] == "\\"):
+            continue
+        if char == "[":
+            parent[i] = open_at[-1] if open_at else None
+            open_at.append(i)
+        elif char == "]":
+            if open_at:
+                pairs[open_at.pop()] = i
+            else:
+                unmatched.add(i)
+    unmatched.update(open_at)  # never closed
+    return pairs, parent, unmatched
+
+
+def defuse_brackets(text: str) -> str:
+    """Escape the square brackets that cannot start or end a link.
+
+    Python-Markdown rescans the rest of the text after every ``[``, so a long run of them takes
+    quadratic time. An escaped bracket renders as the same character, so escaping every pair
+    that is not a link (``[text](url)`` or ``[text][ref]``), nor directly inside one, changes
+    nothing a reader sees and leaves only real links for Markdown to scan. Brackets inside code
+    spans and fences are left alone."""
+    if "[" not in text and "]" not in text:
+        return text
+    pairs, parent, escape = _bracket_pairs(text)
+    links = {o for o, c in pairs.items() if text[c + 1 : c + 2] in {"(", "["} or (o and text[o - 1] == "]")}
+    for opening, closing in pairs.items():
+        enclosing = parent[opening]
+        if opening not in links and (enclosing is None or enclosing not in links or enclosing in escape):
+            escape.update((opening, closing))
+    if not escape:
+        return text
+    return "".join("\\" + c if i in escape else c for i, c in enumerate(text))
+
+
 def markdown_to_html(text: str) -> str:
     """Render contributor Markdown and sanitise the result."""
     _markdown.reset()
-    return sanitise(_markdown.convert(text))
+    return sanitise(_markdown.convert(defuse_brackets(text)))
 
 
 # Text with none of these has no Markdown syntax: escaping it gives what Markdown would.
@@ -71,7 +120,7 @@ def inline_markdown(text: str) -> str:
     if not _MARKDOWN_SYNTAX.search(text):
         return esc(text.strip())
     _inline_markdown.reset()
-    rendered = sanitise(_inline_markdown.convert(text)).strip()
+    rendered = sanitise(_inline_markdown.convert(defuse_brackets(text))).strip()
     if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
         rendered = rendered[3:-4]
     return rendered

@@ -174,12 +174,13 @@ def matrix_page(ctx: SiteContext) -> GeneratedPage:
         elif source in attack_ids and target in defense_ids:
             cells[(target, source)].add(f"attacked by ({rel})")
     total_attacks, total_defenses = len(attacks), len(defenses)
+    # Counted once over the cells, not once per row and column (that was quadratic).
+    attack_hits = Counter(attack for _, attack in cells)
+    defense_hits = Counter(defense for defense, _ in cells)
     if len(attacks) > MAX_MATRIX_ATTACKS:
-        hits = {a.id: sum(1 for d, t in cells if t == a.id) for a in attacks}
-        attacks = sorted(attacks, key=lambda a: (-hits[a.id], a.id))[:MAX_MATRIX_ATTACKS]
+        attacks = sorted(attacks, key=lambda a: (-attack_hits[a.id], a.id))[:MAX_MATRIX_ATTACKS]
     if len(defenses) > MAX_MATRIX_DEFENSES:
-        hits = {d.id: sum(1 for s, t in cells if s == d.id) for d in defenses}
-        defenses = sorted(defenses, key=lambda d: (-hits[d.id], d.id))[:MAX_MATRIX_DEFENSES]
+        defenses = sorted(defenses, key=lambda d: (-defense_hits[d.id], d.id))[:MAX_MATRIX_DEFENSES]
     head = "".join(
         f'<th scope="col"><a href="{esc(href(page, paper_path(a.id)))}" title="{esc(a.title)}">{esc(a.id)}</a></th>'
         for a in attacks
