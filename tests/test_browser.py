@@ -213,5 +213,13 @@ def test_hostile_entry_displays_text_and_runs_nothing(browser: Browser, tmp_path
     assert "<script>window.__pwned=1</script>" in page.locator("h1").inner_text()
     page.locator("a", has_text="a link").first.click()
     assert page.evaluate("window.__pwned === undefined")
+    page.goto(base, wait_until="networkidle")
+    page.click(".md-search__input")
+    page.keyboard.type("Mallory")  # the hostile entry's author: its search result shows its title
+    result = page.locator(".md-search-result__item", has_text="window.__pwned=1")
+    result.first.wait_for(timeout=10000)
+    assert "<script>window.__pwned=1</script>" in result.first.inner_text()  # the markup is text
+    assert page.evaluate("window.__pwned === undefined")
+    assert page.locator(".md-search-result img").count() == 0
     assert dialogs == []
     context.close()

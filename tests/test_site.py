@@ -175,7 +175,7 @@ def hostile_entry(entries: Path) -> None:
             threat_model={"access": ["open-weights"], "summary": f"Threat {HOSTILE}"},
             notes=f"<iframe src=javascript:alert(1)></iframe> {HOSTILE}",
             models=[HOSTILE],
-            code='https://example.org/"><script>window.__pwned=4</script>',
+            code="https://example.org/x'onmouseover='window.__pwned=4'#'",
         ),
     )
 
