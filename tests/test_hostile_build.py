@@ -472,3 +472,14 @@ def test_a_corrupt_validation_cache_is_ignored(project: Path, monkeypatch: pytes
         cache_file.write_text(corrupt)
         result = run_afkb("validate", "--entries", "entries", cwd=project, check=False)
         assert (result.returncode, result.stderr) == (0, "1 entries valid\n"), corrupt
+
+
+def test_import_bib_makes_short_ids_from_over_long_names(tmp_path: Path) -> None:
+    entries = tmp_path / "entries"
+    entries.mkdir()
+    bib = tmp_path / "refs.bib"
+    name = "Q" * 5000
+    bib.write_text(f"@article{{k, title={{Attacks on Things}}, author={{{name} {name}}}, year={{2024}}}}\n")
+    result = run_afkb("import-bib", "--entries", str(entries), str(bib), check=False)
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in entries.iterdir()] == [f"{'q' * 30}2024attacks.yaml"]

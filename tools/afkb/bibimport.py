@@ -95,6 +95,7 @@ def _venue(entry_type: str, fields: dict[str, str]) -> tuple[str | None, str]:
 
 
 MAX_BIB_BYTES = 8 * 1024 * 1024
+ID_PART_MAX = 30  # a family name or first word longer than this is cut, so ids stay short
 MAX_FIELD_CHARS = 20_000  # far above any real title or author list; LaTeX decoding is slow on more
 
 
@@ -205,7 +206,7 @@ def suggest_id(authors: tuple[str, ...], year: int | None, title: str) -> str | 
     first = next((w for w in words if w and w not in STOP_WORDS), "")
     if not family or not first:
         return None
-    return f"{family}{year}{first}"
+    return f"{family[:ID_PART_MAX]}{year}{first[:ID_PART_MAX]}"
 
 
 class ExistingEntries:
