@@ -8,7 +8,7 @@ STAMP := $(VENV)/.afkb-installed
 NODE_STAMP := node_modules/.afkb-installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: all setup build test lint serve bench browser system-tools clean
+.PHONY: all setup build test lint serve bench browser system-tools builders clean
 
 all: build
 
@@ -23,6 +23,16 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $@
 
 setup: $(STAMP) $(NODE_STAMP)
+
+# Other builders of the written site source, each in its own environment (they pin their own
+# MkDocs and theme), for the tests that build the site three ways.
+.venv-%/.afkb-installed: requirements/%.txt
+	$(PYTHON) -m venv .venv-$*
+	.venv-$*/bin/python -m pip install --quiet --upgrade pip
+	.venv-$*/bin/python -m pip install --quiet -r $<
+	touch $@
+
+builders: .venv-properdocs/.afkb-installed .venv-zensical/.afkb-installed
 
 # Debian's packages the tests drive: Chromium for the site, and the citation tools that read
 # our exports (pdflatex with natbib/hyperref, bibtex, biber, pandoc, pdftotext).
@@ -47,7 +57,7 @@ build: setup
 serve: setup
 	$(BIN)/mkdocs serve
 
-test: setup system-tools lint
+test: setup system-tools builders lint
 	$(BIN)/afkb schema --check
 	$(BIN)/python -m pytest
 
@@ -60,4 +70,4 @@ bench: setup
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) node_modules site .pytest_cache
+	rm -rf $(VENV) .venv-properdocs .venv-zensical node_modules site .pytest_cache

@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import bibtexparser
+import markupsafe
 import pybtex.database
 import pytest
 import yaml
@@ -140,7 +141,7 @@ def test_search_records_carry_titles_as_escaped_text(tmp_path: Path) -> None:
     run_afkb("--quiet", "build", "--site-dir", "site", cwd=project)
     index = json.loads((project / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
     titles = [d["title"] for d in index["docs"] if d["location"] == "papers/doe2024markup/"]
-    assert titles == ["Title &lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt; &amp; more"]
+    assert titles == ["Title &lt;img src=x onerror=&#34;window.__pwned=1&#34;&gt; &amp; more"]
 
 
 # --- the build replaces only a site, one build at a time --------------------------------------
@@ -232,15 +233,16 @@ def test_an_unwritable_output_is_a_one_line_error(project: Path) -> None:
 
 
 def test_front_matter_round_trips_through_yaml() -> None:
-    from afkb.mkdocs_plugin import front_matter
+    from afkb.render.page import GeneratedPage
 
     for title in [EMOJI_TITLE, "a\u2028b", 'quote " and \\ back', "é ü 漢字", "x: y # z"]:
-        text = front_matter(title, search=True, wide=False)
+        text = GeneratedPage("papers/x.md", title, "body\n", meta_tags=[("citation_title", title)]).source_text()
         assert text.startswith("---\n")
-        assert text.endswith("---\n")
-        meta = yaml.safe_load(text.strip("-\n"))
-        assert set(meta) == {"title"}
-        assert "\n" not in text.split("---\n")[1].rstrip("\n")
+        head, body = text[4:].split("---\n", 1)
+        meta = yaml.safe_load(head)
+        assert meta["title"] == str(markupsafe.escape(title))
+        assert meta["afkb_meta"] == [{"name": "citation_title", "content": title}]
+        assert body == "\nbody\n"
 
 
 # --- text that XML and readers cannot take, and numbers YAML versions read differently ---------

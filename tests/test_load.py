@@ -100,4 +100,3 @@ def test_scalars_keep_text_and_style() -> None:
 )
 def test_tags_anchors_and_aliases_are_refused_wherever_they_stand(text: str, expected: tuple[int, int, str]) -> None:
     assert error_of(text.encode("utf-8")) == expected
-

@@ -97,7 +97,10 @@ P = "entries/doe2024example.yaml"
         ({"summary": "too short"}, [f"{P}:12:10: summary: text is too short (at least 200 characters)"]),
         (
             {"findings": [{"claim": "x"}]},
-            [f"{P}:13:12: findings[0].evidence: missing required field", f"{P}:13:12: findings[0].where: missing required field"],
+            [
+                f"{P}:13:12: findings[0].evidence: missing required field",
+                f"{P}:13:12: findings[0].where: missing required field",
+            ],
         ),
         (
             {"findings": [{"claim": "x", "where": "Table 1", "evidence": "blog"}]},
@@ -110,10 +113,12 @@ P = "entries/doe2024example.yaml"
             [f"{P}:13:12: findings[0].source: evidence 'repository' needs a source: the URL that was read"],
         ),
         (
-            {"findings": [{"claim": "x", "where": "Table 1", "evidence": "secondary", "source": "javascript:alert(1)"}]},
-            [
-                f"{P}:13:82: findings[0].source: URL scheme 'javascript' is not allowed; use an http:// or https:// URL"
-            ],
+            {
+                "findings": [
+                    {"claim": "x", "where": "Table 1", "evidence": "secondary", "source": "javascript:alert(1)"}
+                ]
+            },
+            [f"{P}:13:82: findings[0].source: URL scheme 'javascript' is not allowed; use an http:// or https:// URL"],
         ),
         (
             {"takeaways": [{"text": "x", "threat": "lora"}]},

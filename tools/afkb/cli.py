@@ -232,6 +232,40 @@ def build_command(entries_dir: Path, site_dir: Path | None, config_file: Path, *
     reporter().info(f"site built in {target}")
 
 
+@main.command("pages")
+@entries_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Where to write the site source: DIR/mkdocs.yml, DIR/docs and DIR/overrides.",
+)
+@click.option(
+    "-f",
+    "--config-file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="The project's MkDocs configuration (its hand-written pages, theme and plugin options).",
+)
+@click.option(
+    "--node-modules",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("node_modules"),
+    show_default=True,
+    help="Where npm installed the site's JavaScript.",
+)
+def pages_command(entries_dir: Path, out_dir: Path, config_file: Path, node_modules: Path) -> None:
+    """Write the complete site source, so that any Material-compatible builder (MkDocs,
+    ProperDocs, Zensical) builds the site from it with no plugin: `mkdocs build -f DIR/mkdocs.yml`."""
+    from afkb.sitesource import write_site_source
+
+    collection = require_valid(entries_dir)
+    target = write_site_source(collection, out_dir, config_file=config_file, node_modules=node_modules)
+    reporter().info(f"site source written to {target}; build it with `mkdocs build -f {target / 'mkdocs.yml'}`")
+
+
 def write_output(text: str, output: Path | None) -> None:
     """To stdout, or atomically to a file (a failure leaves the old file as it was)."""
     if output is None:

@@ -5,19 +5,19 @@ This is the whole of the site's content; the MkDocs plugin only hands it to MkDo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from afkb.export.bulk import export_formats
 from afkb.export.formats import export_collection
 from afkb.render.context import SiteContext
-from afkb.render.entry_page import GeneratedPage, render_entry_page
+from afkb.render.entry_page import render_entry_page
 from afkb.render.indexes import (
     browse_page,
     downloads_page,
     graph_page,
-    home_slots,
+    home_page,
     kind_pages,
     matrix_page,
     tag_pages,
@@ -29,6 +29,7 @@ from afkb.render.links import DOWNLOADS_DIR, ENTRY_SOURCE_DIR
 
 if TYPE_CHECKING:
     from afkb.collection import Collection
+    from afkb.render.page import GeneratedPage
 
 ASSETS_DIR = Path(__file__).with_name("assets")
 WHOLE_COLLECTION_FORMATS = {
@@ -45,7 +46,6 @@ WHOLE_COLLECTION_FORMATS = {
 class SiteContent:
     pages: list[GeneratedPage]
     files: dict[str, bytes]  # site-relative path -> content
-    slots: dict[str, str] = field(default_factory=dict)  # slots for hand-written pages (home)
 
 
 def build_site_content(
@@ -63,6 +63,7 @@ def build_site_content(
         graph_page(ctx),
     ]
     pages += tag_pages(ctx) + kind_pages(ctx)
+    pages.append(home_page(ctx, anchors or []))
     files: dict[str, bytes] = {}
     whole = export_formats(entries, list(WHOLE_COLLECTION_FORMATS.values()), ctx.graph)
     for name, fmt in WHOLE_COLLECTION_FORMATS.items():
@@ -74,5 +75,5 @@ def build_site_content(
     for e in entries:
         source = collection.root / f"{e.id}.yaml"
         files[f"{DOWNLOADS_DIR}/{ENTRY_SOURCE_DIR}/{e.id}.yaml"] = source.read_bytes()
-    pages.append(downloads_page({Path(p).name: "" for p in files}, used_tags))
-    return SiteContent(pages, files, home_slots(ctx, anchors or []))
+    pages.append(downloads_page(files, used_tags))
+    return SiteContent(pages, files)

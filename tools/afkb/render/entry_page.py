@@ -1,178 +1,69 @@
-"""The page of one entry."""
+"""The page of one entry: the context for ``templates/entry.md``."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from afkb.render.citation import formatted_reference
-from afkb.render.html import esc, inline_markdown, link, markdown_to_html
-from afkb.render.links import DOWNLOADS_DIR, ENTRY_SOURCE_DIR, href, kind_path, paper_path, tag_path
-from afkb.render.search import SearchRecord, entry_search_records
+from afkb.render.html import inline_markdown, markdown_to_html
+from afkb.render.links import DOWNLOADS_DIR, ENTRY_SOURCE_DIR, href, paper_path
+from afkb.render.page import GeneratedPage
+from afkb.render.templates import render
 
 if TYPE_CHECKING:
+    from markupsafe import Markup
+
     from afkb.render.context import SiteContext
     from afkb.schema import Entry
 
-
-@dataclass(slots=True)
-class GeneratedPage:
-    """A page for the site: Markdown with slots, the HTML for each slot, and head tags."""
-
-    path: str
-    title: str
-    markdown: str
-    slots: dict[str, str] = field(default_factory=dict)
-    head: str = ""
-    source: str | None = None  # repository path of the file the page is made from
-    search: bool = True  # parsed into the search index by Material (False with search_records)
-    wide: bool = False  # hide the side navigation and table of contents
-    search_records: tuple[SearchRecord, ...] = ()  # the page's own records, added by the plugin
+PAPER_SEARCH_BOOST = 2.0  # paper pages rank above index pages that mention the same words
 
 
-def slot(name: str) -> str:
-    return f"\n<!--afkb-slot:{name}-->\n"
-
-
-def _links(entry: Entry) -> str:
-    items = []
+def _links(entry: Entry) -> list[tuple[str, str]]:
+    links = []
     if entry.arxiv:
-        items.append(link(f"https://arxiv.org/abs/{entry.arxiv}", f"arXiv:{entry.arxiv}", external=True))
-        items.append(link(f"https://arxiv.org/pdf/{entry.arxiv}", "PDF", external=True))
+        links += [(f"arXiv:{entry.arxiv}", f"https://arxiv.org/abs/{entry.arxiv}")]
+        links += [("PDF", f"https://arxiv.org/pdf/{entry.arxiv}")]
     if entry.doi:
-        items.append(link(f"https://doi.org/{entry.doi}", f"DOI {entry.doi}", external=True))
+        links.append((f"DOI {entry.doi}", f"https://doi.org/{entry.doi}"))
     if entry.url:
-        items.append(link(entry.url, "Publisher page", external=True))
+        links.append(("Publisher page", entry.url))
     if entry.code:
-        items.append(link(entry.code, "Code", external=True))
-    return " · ".join(items)
+        links.append(("Code", entry.code))
+    return links
 
 
-def _header(entry: Entry, ctx: SiteContext, page: str) -> str:
-    kind = link(href(page, kind_path(entry.kind)), entry.kind)
-    tags = " ".join(f'<a class="afkb-tag" href="{esc(href(page, tag_path(t)))}">{esc(t)}</a>' for t in entry.tags)
-    rows = [
-        f'<p class="afkb-authors">{esc(", ".join(entry.authors))}</p>',
-        f'<p class="afkb-venue">{esc(entry.venue)} · {entry.year}</p>',
-        f'<p class="afkb-links" data-search-exclude>{_links(entry)}</p>',
-        f'<p class="afkb-kind" data-search-exclude>Kind: <span class="afkb-badge afkb-kind-{esc(entry.kind)}">{kind}</span></p>',
-        f'<p class="afkb-tags" data-search-exclude>Tags: {tags}</p>',
-    ]
-    access = ", ".join(entry.threat_model.access)
-    rows.append(
-        '<div class="admonition abstract afkb-threat" data-search-exclude><p class="admonition-title">Threat model</p>'
-        f"<p><strong>Access:</strong> {esc(access)}</p><p>{inline_markdown(entry.threat_model.summary)}</p></div>"
-    )
-    if entry.unverified:
-        items = "".join(f"<li>{esc(u)}</li>" for u in entry.unverified)
-        rows.append(
-            '<div class="admonition warning afkb-unverified" data-search-exclude><p class="admonition-title">Not yet verified</p>'
-            f"<p>These facts could not be checked in a primary source:</p><ul>{items}</ul></div>"
-        )
-    return "\n".join(rows)
-
-
-def _findings(entry: Entry) -> str:
-    rows = "".join(f"<tr><td>{inline_markdown(f.claim)}</td><td>{esc(f.where)}</td></tr>" for f in entry.findings)
-    return (
-        '<div class="afkb-findings"><table><thead><tr><th>Finding</th><th>Where in the paper</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table></div>"
-    )
-
-
-def _takeaways(entry: Entry, page: str, texts: list[str]) -> str:
-    items = []
-    for t, text in zip(entry.takeaways, texts, strict=True):
-        audience = f' <span class="afkb-audience">for {esc(", ".join(t.audience))}</span>' if t.audience else ""
-        threat = f'<a class="afkb-tag" href="{esc(href(page, tag_path(t.threat)))}">{esc(t.threat)}</a>'
-        items.append(f"<li>{text}<br><small>Threat: {threat}{audience}</small></li>")
-    return (
-        '<div class="admonition tip afkb-takeaways"><p class="admonition-title">What to do differently</p>'
-        f"<ul>{''.join(items)}</ul></div>"
-    )
-
-
-def _relation_note(source: Entry, rel_type: str, target: str) -> str:
-    """The source entry's note on one of its relations, as a line under the link (or nothing)."""
+def _relation_note(source: Entry, rel_type: str, target: str) -> Markup | None:
+    """The source entry's note on one of its relations, rendered (or None)."""
     for relation in source.relations:
         if relation.type == rel_type and relation.target == target and relation.note:
-            return f'<br><small class="afkb-rel-note">{inline_markdown(relation.note)}</small>'
-    return ""
+            return inline_markdown(relation.note)
+    return None
 
 
-def _relations(entry: Entry, ctx: SiteContext, page: str) -> str:
-    def entry_link(target: str) -> str:
-        other = ctx.collection.entries[target]
-        return f'<a href="{esc(href(page, paper_path(target)))}">{esc(other.title)}</a> <small>({other.year})</small>'
+RelationGroups = list[tuple[str, list[tuple[str, list[tuple["Entry", "Markup | None"]]]]]]
 
-    out: dict[str, list[str]] = defaultdict(list)
+
+def _relation_groups(entry: Entry, ctx: SiteContext) -> RelationGroups:
+    entries = ctx.collection.entries
+    out: dict[str, list[tuple[Entry, Markup | None]]] = defaultdict(list)
     for rel_type, target in ctx.outgoing(entry.id):
-        if target in ctx.collection.entries:
-            note = _relation_note(entry, rel_type, target)
-            out[ctx.relation_label(rel_type)].append(entry_link(target) + note)
-    inc: dict[str, list[str]] = defaultdict(list)
+        if target in entries:
+            out[ctx.relation_label(rel_type)].append((entries[target], _relation_note(entry, rel_type, target)))
+    inc: dict[str, list[tuple[Entry, Markup | None]]] = defaultdict(list)
     for rel_type, source in ctx.incoming(entry.id):
-        note = _relation_note(ctx.collection.entries[source], rel_type, entry.id)
-        inc[ctx.taxonomy.relations[rel_type].inverse].append(entry_link(source) + note)
-    parts = []
-    for title, groups in (("This paper", out), ("Within this knowledge base", inc)):
-        if not groups:
-            continue
-        blocks = "".join(
-            f"<dt>{esc(label)}</dt>" + "".join(f"<dd>{item}</dd>" for item in items)
-            for label, items in sorted(groups.items())
-        )
-        parts.append(f'<h3 class="afkb-rel-heading">{esc(title)}</h3><dl class="afkb-relations">{blocks}</dl>')
-    if entry.references:
-        refs = "".join(
-            f"<li>{esc(r.title)}{f' (arXiv:{esc(r.arxiv)})' if r.arxiv else ''}</li>" for r in entry.references
-        )
-        wanted = href(page, "wanted.md")
-        parts.append(f'<h3>Also cites (no entry yet, <a href="{esc(wanted)}">wanted</a>)</h3><ul>{refs}</ul>')
-    return "\n".join(parts) or "<p>No relations recorded yet.</p>"
+        note = _relation_note(entries[source], rel_type, entry.id)
+        inc[ctx.taxonomy.relations[rel_type].inverse].append((entries[source], note))
+    return [
+        (heading, sorted(groups.items()))
+        for heading, groups in (("This paper", out), ("Within this knowledge base", inc))
+        if groups
+    ]
 
 
-def _cite(entry: Entry, page: str, bibtex: str) -> str:
-    reference = formatted_reference(entry)
-    # The file is in the link itself: one file fewer per paper to write and serve.
-    download = "data:application/x-bibtex;charset=utf-8," + quote(bibtex, safe="")
-    return (
-        '<div class="afkb-cite">'
-        '<div class="afkb-cite-block"><div class="afkb-cite-bar"><strong>BibTeX</strong>'
-        '<button type="button" class="md-button afkb-copy" data-copy-target="afkb-bibtex">Copy BibTeX</button></div>'
-        f'<pre data-search-exclude><code id="afkb-bibtex">{esc(bibtex)}</code></pre></div>'
-        '<div class="afkb-cite-block"><div class="afkb-cite-bar"><strong>Reference</strong>'
-        '<button type="button" class="md-button afkb-copy" data-copy-target="afkb-reference">Copy reference</button></div>'
-        f'<p id="afkb-reference" data-search-exclude>{esc(reference)}</p></div>'
-        f'<p><a href="{esc(download)}" download="{esc(entry.id)}.bib">Download .bib</a></p>'
-        "</div>"
-    )
-
-
-def _extras(entry: Entry) -> str:
-    parts = []
-    if entry.models:
-        parts.append("<h3>Models studied</h3><ul>" + "".join(f"<li>{esc(m)}</li>" for m in entry.models) + "</ul>")
-    if entry.datasets:
-        parts.append(
-            "<h3>Datasets, benchmarks and judges</h3><ul>"
-            + "".join(f"<li>{esc(d)}</li>" for d in entry.datasets)
-            + "</ul>"
-        )
-    if entry.title_history:
-        parts.append(
-            "<h3>Earlier titles</h3><ul>"
-            + "".join(f"<li>{esc(t.title)} <small>({esc(t.version)})</small></li>" for t in entry.title_history)
-            + "</ul>"
-        )
-    if entry.notes:
-        parts.append("<h3>Notes</h3>" + markdown_to_html(entry.notes))
-    return "\n".join(parts)
-
-
-def highwire_meta(entry: Entry) -> str:
+def highwire_meta(entry: Entry) -> list[tuple[str, str]]:
     """Highwire Press citation_* tags, read by Zotero's connector and Google Scholar."""
     tags = [("citation_title", entry.title)]
     tags += [("citation_author", a) for a in entry.authors]
@@ -191,57 +82,37 @@ def highwire_meta(entry: Entry) -> str:
         tags.append(("citation_abstract_html_url", f"https://arxiv.org/abs/{entry.arxiv}"))
     elif entry.url:
         tags.append(("citation_abstract_html_url", entry.url))
-    return "\n".join(f'<meta name="{name}" content="{esc(value)}">' for name, value in tags)
-
-
-def _not_indexed(html: str) -> str:
-    """Keep a block out of the search index (titles, authors, summary and takeaways stay searchable)."""
-    return f"<div data-search-exclude>{html}</div>" if html else ""
+    return tags
 
 
 def render_entry_page(entry: Entry, ctx: SiteContext) -> GeneratedPage:
     page = paper_path(entry.id)
     source = f"{ENTRY_SOURCE_DIR}/{entry.id}.yaml"
-    source_link = href(page, f"{DOWNLOADS_DIR}/{source}").rstrip("/")
-    edit = (
-        link(f"{ctx.edit_base_url.rstrip('/')}/{source}", "Edit this entry", external=True)
-        if ctx.edit_base_url
-        else "Edit this entry"
-    )
-    summary = markdown_to_html(entry.summary)
-    takeaways = [inline_markdown(t.text) for t in entry.takeaways]
-    slots = {
-        "header": _header(entry, ctx, page),
-        "summary": summary,
-        "findings": _not_indexed(_findings(entry)),
-        "takeaways": _takeaways(entry, page, takeaways),
-        "details": _not_indexed(_extras(entry)),
-        "relations": _not_indexed(_relations(entry, ctx, page)),
-        "cite": _not_indexed(_cite(entry, page, ctx.bibtex(entry))),
-        "source": f'<p class="afkb-source" data-search-exclude>{edit}: <a href="{esc(source_link)}"><code>{esc(source)}</code></a> · added {entry.added.isoformat()}</p>',
-    }
-    markdown = (
-        slot("header")
-        + "\n## Defensive takeaways {#takeaways}\n"
-        + slot("takeaways")
-        + "\n## Summary {#summary}\n"
-        + slot("summary")
-        + "\n## Key findings {#findings}\n"
-        + slot("findings")
-        + slot("details")
-        + "\n## Related work {#relations}\n"
-        + slot("relations")
-        + "\n## Cite {#cite}\n"
-        + slot("cite")
-        + slot("source")
+    bibtex = ctx.bibtex(entry)
+    markdown = render(
+        "entry.md",
+        e=entry,
+        page=page,
+        links=_links(entry),
+        threat_summary=inline_markdown(entry.threat_model.summary),
+        takeaways=[(t, inline_markdown(t.text)) for t in entry.takeaways],
+        summary=markdown_to_html(entry.summary),
+        findings=[(f, inline_markdown(f.claim)) for f in entry.findings],
+        notes=markdown_to_html(entry.notes) if entry.notes else None,
+        relation_groups=_relation_groups(entry, ctx),
+        bibtex=bibtex,
+        reference=formatted_reference(entry),
+        # The file is in the link itself: one file fewer per paper to write and serve.
+        bibtex_download="data:application/x-bibtex;charset=utf-8," + quote(bibtex, safe=""),
+        edit_url=f"{ctx.edit_base_url.rstrip('/')}/{source}" if ctx.edit_base_url else None,
+        source=source,
+        source_link=href(page, f"{DOWNLOADS_DIR}/{source}").rstrip("/"),
     )
     return GeneratedPage(
         page,
         entry.title,
         markdown,
-        slots,
-        highwire_meta(entry),
-        source,
-        search=False,
-        search_records=entry_search_records(entry, summary, takeaways),
+        source=source,
+        search_boost=PAPER_SEARCH_BOOST,
+        meta_tags=highwire_meta(entry),
     )

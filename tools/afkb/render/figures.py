@@ -1,11 +1,10 @@
-"""Static SVG figures, drawn in Python so they need no script and work offline."""
+"""Static SVG figures, drawn by a template so they need no script and work offline."""
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
-
-from afkb.render.html import esc
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -24,53 +23,55 @@ KIND_COLOURS = {
     "survey": "#000000",
     "wanted": "#BBBBBB",
 }
+BAR, GAP, PLOT_HEIGHT, LEFT, BOTTOM, TOP, LEGEND_WIDTH = 44, 16, 220, 40, 30, 10, 160
 
 
 def kind_colour(kind: str) -> str:
     return KIND_COLOURS.get(kind, "#999999")
 
 
-def timeline_svg(entries: Iterable[Entry], kinds: list[str]) -> str:
-    """A stacked bar chart: entries per year, coloured by kind, with a legend."""
+@dataclass(slots=True)
+class Bar:
+    year: int
+    x: int
+    total: int
+    top: float = TOP + PLOT_HEIGHT
+    rects: list[dict[str, Any]] = field(default_factory=list)
+    width: int = BAR
+
+    @property
+    def centre(self) -> float:
+        return self.x + BAR / 2
+
+
+def timeline(entries: Iterable[Entry], kinds: list[str]) -> dict[str, Any]:
+    """The geometry of a stacked bar chart of entries per year, coloured by kind, with a legend:
+    the context of ``templates/timeline.svg``."""
     counts = Counter((e.year, e.kind) for e in entries)
     if not counts:
-        return "<p>No entries yet.</p>"
+        return {"bars": []}
     years = list(range(min(y for y, _ in counts), max(y for y, _ in counts) + 1))
     totals = {y: sum(counts[(y, k)] for k in kinds) for y in years}
     peak = max(totals.values()) or 1
-    bar, gap, height, left, bottom, top = 44, 16, 220, 40, 30, 10
-    width = left + len(years) * (bar + gap) + 160
-    parts = [
-        (
-            f'<svg class="afkb-timeline" role="img" viewBox="0 0 {width} {height + bottom + top}" '
-            f'width="{width}" height="{height + bottom + top}" xmlns="http://www.w3.org/2000/svg">'
-        ),
-        "<title>Entries per year, by kind</title>",
-        f'<line x1="{left}" y1="{top + height}" x2="{left + len(years) * (bar + gap)}" y2="{top + height}" stroke="#444"/>',
-    ]
+    bars = []
     for i, year in enumerate(years):
-        x = left + i * (bar + gap) + gap // 2
-        y: float = top + height
+        bar = Bar(year, LEFT + i * (BAR + GAP) + GAP // 2, totals[year])
         for kind in kinds:
-            n = counts[(year, kind)]
-            if not n:
-                continue
-            h = n / peak * height
-            y -= h
-            parts.append(
-                f'<rect x="{x}" y="{y:.1f}" width="{bar}" height="{h:.1f}" fill="{kind_colour(kind)}">'
-                f"<title>{year}: {n} {esc(kind)}</title></rect>"
-            )
-        parts.append(
-            f'<text x="{x + bar / 2}" y="{top + height + 18}" text-anchor="middle" font-size="12">{year}</text>'
-        )
-        parts.append(
-            f'<text x="{x + bar / 2}" y="{y - 4:.1f}" text-anchor="middle" font-size="11">{totals[year]}</text>'
-        )
-    legend_x = left + len(years) * (bar + gap) + 20
-    for j, kind in enumerate(k for k in kinds if any(counts[(y, k)] for y in years)):
-        ly = top + j * 20
-        parts.append(f'<rect x="{legend_x}" y="{ly}" width="12" height="12" fill="{kind_colour(kind)}"/>')
-        parts.append(f'<text x="{legend_x + 18}" y="{ly + 11}" font-size="12">{esc(kind)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+            if n := counts[(year, kind)]:
+                height = n / peak * PLOT_HEIGHT
+                bar.top -= height
+                bar.rects.append(
+                    {"y": bar.top, "height": height, "colour": kind_colour(kind), "count": n, "kind": kind}
+                )
+        bars.append(bar)
+    legend_x = LEFT + len(years) * (BAR + GAP) + 20
+    shown = [k for k in kinds if any(counts[(y, k)] for y in years)]
+    return {
+        "bars": bars,
+        "width": LEFT + len(years) * (BAR + GAP) + LEGEND_WIDTH,
+        "height": PLOT_HEIGHT + BOTTOM + TOP,
+        "axis": {"x1": LEFT, "x2": LEFT + len(years) * (BAR + GAP), "y": TOP + PLOT_HEIGHT},
+        "legend": [
+            {"x": legend_x, "y": TOP + j * 20, "colour": kind_colour(k), "kind": k} for j, k in enumerate(shown)
+        ],
+    }

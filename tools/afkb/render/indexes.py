@@ -1,5 +1,6 @@
 """Index pages: browse table, tags, kinds, takeaways digest, attack x defense matrix,
-wanted papers, timeline, citation graph, downloads, and the home page's slots."""
+wanted papers, timeline, citation graph, downloads and the home page. Each is the
+context for one template of ``afkb/templates``."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
 from afkb.graph import wanted_papers
-from afkb.render.entry_page import GeneratedPage, slot
-from afkb.render.figures import kind_colour, timeline_svg
-from afkb.render.html import esc, inline_markdown, json_for_script
+from afkb.render.figures import kind_colour, timeline
+from afkb.render.html import inline_markdown
 from afkb.render.links import DOWNLOADS_DIR, href, kind_path, paper_path, tag_path
+from afkb.render.page import GeneratedPage
+from afkb.render.templates import render
 
 if TYPE_CHECKING:
     from afkb.render.context import SiteContext
@@ -19,76 +21,31 @@ if TYPE_CHECKING:
 MATRIX_RELATIONS = {"defends-against", "evaluates", "attacks", "critiques"}
 MAX_MATRIX_ATTACKS = 60  # columns; beyond this the most-evaluated attacks are shown
 MAX_MATRIX_DEFENSES = 150  # rows
+DOWNLOAD_LABELS = {
+    "afkb.bib": "BibTeX (all entries)",
+    "afkb-biblatex.bib": "BibLaTeX (all entries)",
+    "afkb.csl.json": "CSL-JSON (Zotero, pandoc, citeproc)",
+    "afkb.ris": "RIS (EndNote, Mendeley, Zotero)",
+    "afkb.graphml": "Citation graph, GraphML (Gephi, Cytoscape, yEd)",
+    "afkb-graph.json": "Citation graph, node-link JSON (networkx, D3)",
+}
 
 
-def _entry_link(page: str, entry: Entry) -> str:
-    return f'<a href="{esc(href(page, paper_path(entry.id)))}">{esc(entry.title)}</a>'
-
-
-def _entry_list(page: str, entries: list[Entry]) -> str:
-    items = "".join(
-        f"<li>{_entry_link(page, e)} <small>— {esc(_short_authors(e))}, {esc(e.venue)} {e.year}</small></li>"
-        for e in entries
-    )
-    return f'<ul class="afkb-entry-list">{items}</ul>'
-
-
-def _short_authors(entry: Entry) -> str:
-    first = entry.authors[0]
-    return first if len(entry.authors) == 1 else f"{first} et al."
-
-
-def _page(path: str, title: str, intro: str, body: str, *, search: bool = True, wide: bool = False) -> GeneratedPage:
-    return GeneratedPage(
-        path, title, f"# {title}\n\n{intro}\n" + slot("body"), {"body": body}, search=search, wide=wide
-    )
+def _page(
+    path: str, title: str, template: str, *, search: bool = True, wide: bool = False, **context: Any
+) -> GeneratedPage:
+    return GeneratedPage(path, title, render(template, page=path, **context), search=search, wide=wide)
 
 
 def browse_page(ctx: SiteContext) -> GeneratedPage:
-    page = "papers/index.md"
     entries = ctx.collection.sorted_entries()
-    rows = [
-        f'<tr data-year="{e.year}" data-kind="{esc(e.kind)}" data-tags="{esc(" ".join(e.tags))}">'
-        f'<td data-sort="{esc(e.title.lower())}">{_entry_link(page, e)}</td>'
-        f"<td>{esc(_short_authors(e))}</td>"
-        f'<td data-sort="{e.year}">{e.year}</td>'
-        f"<td>{esc(e.kind)}</td>"
-        f"<td>{esc(', '.join(e.tags))}</td></tr>"
-        for e in entries
+    filters = [
+        ("year", "Year", [str(y) for y in sorted({e.year for e in entries}, reverse=True)]),
+        ("kind", "Kind", sorted({e.kind for e in entries})),
+        ("tags", "Tag", sorted({t for e in entries for t in e.tags})),
     ]
-    years = sorted({e.year for e in entries}, reverse=True)
-    kinds = sorted({e.kind for e in entries})
-    tags = sorted({t for e in entries for t in e.tags})
-
-    def select(name: str, label: str, values: list[str]) -> str:
-        options = "".join(f'<option value="{esc(v)}">{esc(v)}</option>' for v in values)
-        return (
-            f'<label>{esc(label)} <select data-filter="{name}"><option value="">all</option>{options}</select></label>'
-        )
-
-    controls = (
-        '<div class="afkb-filters" role="search">'
-        + select("year", "Year", [str(y) for y in years])
-        + select("kind", "Kind", kinds)
-        + select("tags", "Tag", tags)
-        + '<label>Text <input type="search" data-filter="text" placeholder="title or author"></label>'
-        + '<span class="afkb-count" aria-live="polite"></span></div>'
-    )
-    headers = "".join(
-        f'<th aria-sort="none"><button type="button" data-sort-column="{i}">{name}</button></th>'
-        for i, name in enumerate(["Title", "Authors", "Year", "Kind", "Tags"])
-    )
-    table = (
-        f'<table class="afkb-browse" data-afkb-browse><thead><tr>{headers}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
     return _page(
-        page,
-        "All papers",
-        f"{len(entries)} papers. Filter by year, kind and tag, or sort by a column.",
-        controls + table,
-        search=False,
-        wide=True,
+        "papers/index.md", "All papers", "browse.md", search=False, wide=True, entries=entries, filters=filters
     )
 
 
@@ -98,157 +55,109 @@ def tag_pages(ctx: SiteContext) -> list[GeneratedPage]:
         for t in e.tags:
             by_tag[t].append(e)
     pages = []
-    index_items = []
+    groups = []
     for group, description in ctx.taxonomy.tag_groups.items():
-        index_items.append(f"<h2>{esc(group.capitalize())}</h2><p>{esc(description)}</p><ul>")
+        tags = []
         for name in ctx.taxonomy.tags_in_group(group):
             tag = ctx.taxonomy.tags[name]
-            entries = by_tag.get(name, [])
-            index_items.append(
-                f'<li><a href="{esc(href("tags/index.md", tag_path(name)))}">{esc(name)}</a> '
-                f"({len(entries)}) — {esc(tag.description)}</li>"
+            tags.append((name, tag.description, len(by_tag.get(name, []))))
+            pages.append(
+                _page(
+                    tag_path(name),
+                    f"Tag: {name}",
+                    "entry_list.md",
+                    search=False,
+                    description=tag.description,
+                    entries=by_tag.get(name, []),
+                    empty="No entries carry this tag yet.",
+                )
             )
-            page = tag_path(name)
-            body = _entry_list(page, entries) if entries else "<p>No entries carry this tag yet.</p>"
-            pages.append(_page(page, f"Tag: {name}", f"*{tag.description}*", body, search=False))
-        index_items.append("</ul>")
-    pages.append(_page("tags/index.md", "Tags", "Every tag of the taxonomy, by group.", "".join(index_items)))
+        groups.append((group, description, tags))
+    pages.append(_page("tags/index.md", "Tags", "tags_index.md", groups=groups))
     return pages
 
 
 def kind_pages(ctx: SiteContext) -> list[GeneratedPage]:
     pages = []
-    items = []
+    kinds = []
     for kind, description in ctx.taxonomy.kinds.items():
         entries = [e for e in ctx.collection.sorted_entries() if e.kind == kind]
-        page = kind_path(kind)
-        body = _entry_list(page, entries) if entries else "<p>No entries of this kind yet.</p>"
-        pages.append(_page(page, f"Kind: {kind}", f"*{description}*", body, search=False))
-        items.append(
-            f'<li><a href="{esc(href("kinds/index.md", page))}">{esc(kind)}</a> ({len(entries)}) — {esc(description)}</li>'
+        kinds.append((kind, description, len(entries)))
+        pages.append(
+            _page(
+                kind_path(kind),
+                f"Kind: {kind}",
+                "entry_list.md",
+                search=False,
+                description=description,
+                entries=entries,
+                empty="No entries of this kind yet.",
+            )
         )
-    pages.append(_page("kinds/index.md", "Kinds", "Papers by what they contribute.", f"<ul>{''.join(items)}</ul>"))
+    pages.append(_page("kinds/index.md", "Kinds", "kinds_index.md", kinds=kinds))
     return pages
 
 
 def takeaways_page(ctx: SiteContext) -> GeneratedPage:
-    page = "takeaways.md"
-    grouped: dict[str, list[tuple[Entry, str]]] = defaultdict(list)
+    grouped: dict[str, list[tuple[Entry, Any]]] = defaultdict(list)
     for e in ctx.collection.sorted_entries():
         for t in e.takeaways:
-            grouped[t.threat].append((e, t.text))
-    parts = []
-    for threat in ctx.taxonomy.threats:
-        items = grouped.get(threat)
-        if not items:
-            continue
-        description = ctx.taxonomy.tags[threat].description
-        lis = "".join(f"<li>{inline_markdown(text)} <small>— {_entry_link(page, e)}</small></li>" for e, text in items)
-        parts.append(
-            f'<h2 id="{esc(threat)}">{esc(threat)} <small>({len(items)})</small></h2><p><em>{esc(description)}</em></p><ul>{lis}</ul>'
-        )
+            grouped[t.threat].append((e, inline_markdown(t.text)))
+    groups = [
+        (threat, ctx.taxonomy.tags[threat].description, grouped[threat])
+        for threat in ctx.taxonomy.threats
+        if grouped.get(threat)
+    ]
     total = sum(len(v) for v in grouped.values())
     # Not indexed: every takeaway is already indexed on its paper's page.
-    return _page(
-        page,
-        "Defensive takeaways",
-        f"{total} takeaways, grouped by the threat they answer.",
-        "".join(parts),
-        search=False,
-    )
+    return _page("takeaways.md", "Defensive takeaways", "takeaways.md", search=False, groups=groups, total=total)
 
 
 def matrix_page(ctx: SiteContext) -> GeneratedPage:
-    page = "matrix.md"
     entries = ctx.collection.sorted_entries()
     defenses = [e for e in entries if e.kind == "defense"]
     attacks = [e for e in entries if e.kind == "attack"]
-    cells: dict[tuple[str, str], set[str]] = defaultdict(set)
+    relations: dict[tuple[str, str], set[str]] = defaultdict(set)
     attack_ids = {a.id for a in attacks}
     defense_ids = {d.id for d in defenses}
     for source, target, rel in ctx.graph.edges(keys=True):
         if rel not in MATRIX_RELATIONS:
             continue
         if source in defense_ids and target in attack_ids:
-            cells[(source, target)].add(f"{rel}")
+            relations[(source, target)].add(rel)
         elif source in attack_ids and target in defense_ids:
-            cells[(target, source)].add(f"attacked by ({rel})")
+            relations[(target, source)].add(f"attacked by ({rel})")
     total_attacks, total_defenses = len(attacks), len(defenses)
     # Counted once over the cells, not once per row and column (that was quadratic).
-    attack_hits = Counter(attack for _, attack in cells)
-    defense_hits = Counter(defense for defense, _ in cells)
+    attack_hits = Counter(attack for _, attack in relations)
+    defense_hits = Counter(defense for defense, _ in relations)
     if len(attacks) > MAX_MATRIX_ATTACKS:
         attacks = sorted(attacks, key=lambda a: (-attack_hits[a.id], a.id))[:MAX_MATRIX_ATTACKS]
     if len(defenses) > MAX_MATRIX_DEFENSES:
         defenses = sorted(defenses, key=lambda d: (-defense_hits[d.id], d.id))[:MAX_MATRIX_DEFENSES]
-    head = "".join(
-        f'<th scope="col"><a href="{esc(href(page, paper_path(a.id)))}" title="{esc(a.title)}">{esc(a.id)}</a></th>'
-        for a in attacks
-    )
-    rows = []
-    for d in defenses:
-        tds = []
-        for a in attacks:
-            rels = cells.get((d.id, a.id))
-            if rels:
-                label = "; ".join(sorted(rels))
-                tds.append(
-                    f'<td class="afkb-hit" title="{esc(label)}">●<span class="md-visually-hidden"> {esc(label)}</span></td>'
-                )
-            else:
-                tds.append(
-                    '<td class="afkb-gap" title="not evaluated">·<span class="md-visually-hidden"> not evaluated</span></td>'
-                )
-        rows.append(f'<tr><th scope="row">{_entry_link(page, d)}</th>{"".join(tds)}</tr>')
-    covered = len(cells)
-    shown_note = (
-        f" The table shows the {len(defenses)} defenses and {len(attacks)} attacks with the most evaluations."
-        if (len(attacks), len(defenses)) != (total_attacks, total_defenses)
-        else ""
-    )
-    body = (
-        f"<p>{total_defenses} defenses × {total_attacks} attacks; {covered} of {total_defenses * total_attacks} pairs evaluated.{shown_note} "  # noqa: RUF001
-        "A dot means the defense paper tests against (or is broken by) the attack paper; an empty cell is missing research.</p>"
-        f'<div class="afkb-matrix-wrap"><table class="afkb-matrix"><thead><tr><th>Defense \\ Attack</th>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
     return _page(
-        page,
+        "matrix.md",
         "Attack × defense matrix",  # noqa: RUF001 - the multiplication sign is meant
-        "Which defenses have been evaluated against which attacks.",
-        body,
-        wide=True,
+        "matrix.md",
         search=False,
+        wide=True,
+        attacks=attacks,
+        defenses=defenses,
+        cells={pair: "; ".join(sorted(labels)) for pair, labels in relations.items()},
+        covered=len(relations),
+        total_attacks=total_attacks,
+        total_defenses=total_defenses,
+        shown_subset=(len(attacks), len(defenses)) != (total_attacks, total_defenses),
     )
 
 
 def wanted_page(ctx: SiteContext) -> GeneratedPage:
-    page = "wanted.md"
-    wanted = wanted_papers(ctx.graph)
-    items = []
-    for w in wanted:
-        ident = f" arXiv:{esc(w.arxiv)}" if w.arxiv else (f" DOI {esc(w.doi)}" if w.doi else "")
-        citing = ", ".join(f'<a href="{esc(href(page, paper_path(c)))}">{esc(c)}</a>' for c in w.cited_by)
-        items.append(f"<li><strong>{esc(w.title)}</strong>{ident} — cited by {len(w.cited_by)}: {citing}</li>")
-    how = (
-        "<p>To add one: <code>afkb new --id &lt;firstauthor&gt;&lt;year&gt;&lt;firstword&gt;</code> "
-        "(or <code>afkb import-bib paper.bib</code>), fill in every field from the paper, run "
-        "<code>afkb validate</code>, and open a pull request. See the contributing guide.</p>"
-    )
-    body = how + (f"<ol>{''.join(items)}</ol>" if items else "<p>Nothing is wanted right now.</p>")
-    return _page(page, "Wanted papers", "Cited by entries here but without an entry yet, most cited first.", body)
+    return _page("wanted.md", "Wanted papers", "wanted.md", wanted=wanted_papers(ctx.graph))
 
 
 def timeline_page(ctx: SiteContext) -> GeneratedPage:
-    kinds = list(ctx.taxonomy.kinds)
-    svg = timeline_svg(ctx.collection.entries.values(), kinds)
-    return _page(
-        "timeline.md",
-        "Timeline",
-        "Entries per year, by kind.",
-        f'<figure class="afkb-figure">{svg}</figure>',
-        search=False,
-    )
+    chart = timeline(ctx.collection.entries.values(), list(ctx.taxonomy.kinds))
+    return _page("timeline.md", "Timeline", "timeline.md", search=False, **chart)
 
 
 def graph_data(ctx: SiteContext) -> dict[str, list[dict[str, Any]]]:
@@ -276,89 +185,45 @@ def graph_data(ctx: SiteContext) -> dict[str, list[dict[str, Any]]]:
 def graph_page(ctx: SiteContext) -> GeneratedPage:
     data = graph_data(ctx)
     kinds = sorted({n["kind"] for n in data["nodes"]})
-    tags = sorted({t for n in data["nodes"] for t in n["tags"]})
-    relations = list(ctx.taxonomy.relations)
-    legend = "".join(
-        f'<span class="afkb-legend-item"><span class="afkb-swatch" style="background:{kind_colour(k)}"></span>{esc(k)}</span>'
-        for k in kinds
-    )
-    options = "".join(f'<option value="{esc(k)}">{esc(k)}</option>' for k in kinds)
-    tag_options = "".join(f'<option value="{esc(t)}">{esc(t)}</option>' for t in tags)
-    body = (
-        '<div class="afkb-filters">'
-        f'<label>Kind <select data-graph-filter="kind"><option value="">all</option>{options}</select></label>'
-        f'<label>Tag <select data-graph-filter="tag"><option value="">all</option>{tag_options}</select></label>'
-        f'<span class="afkb-legend">{legend}</span></div>'
-        '<div id="afkb-graph" class="afkb-graph" role="img" aria-label="Citation graph of the knowledge base; '
-        'every paper is also listed on the All papers page"></div>'
-        '<p class="afkb-graph-hint">Hover a node for its title, click it to open the paper. Edge colours show the relation type.</p>'
-        f'<script type="application/json" id="afkb-graph-data">{json_for_script({**data, "relations": relations})}</script>'
-        f'<script src="{esc(href("graph.md", "assets/afkb/cytoscape.min.js"))}"></script>'
-    )
     return _page(
         "graph.md",
         "Citation graph",
-        f"{len(data['nodes'])} papers and {len(data['edges'])} typed relations.",
-        body,
+        "graph.md",
         search=False,
         wide=True,
+        data={**data, "relations": list(ctx.taxonomy.relations)},
+        kinds=kinds,
+        tags=sorted({t for n in data["nodes"] for t in n["tags"]}),
+        legend=[(k, kind_colour(k)) for k in kinds],
     )
 
 
-def downloads_page(files: dict[str, str], tags: list[str]) -> GeneratedPage:
-    page = "downloads.md"
-    labels = {
-        "afkb.bib": "BibTeX (all entries)",
-        "afkb-biblatex.bib": "BibLaTeX (all entries)",
-        "afkb.csl.json": "CSL-JSON (Zotero, pandoc, citeproc)",
-        "afkb.ris": "RIS (EndNote, Mendeley, Zotero)",
-        "afkb.graphml": "Citation graph, GraphML (Gephi, Cytoscape, yEd)",
-        "afkb-graph.json": "Citation graph, node-link JSON (networkx, D3)",
-    }
-    items = "".join(
-        f'<li><a href="{esc(href(page, f"{DOWNLOADS_DIR}/{name}")).rstrip("/")}" download>{esc(label)}</a> <code>{esc(name)}</code></li>'
-        for name, label in labels.items()
-        if name in files
-    )
-    per_tag = "".join(
-        f'<li><a href="{esc(href(page, f"{DOWNLOADS_DIR}/tags/{t}.bib")).rstrip("/")}" download>{esc(t)}.bib</a></li>'
-        for t in tags
-    )
-    body = f'<h2>Whole collection</h2><ul>{items}</ul><h2>BibTeX by tag</h2><ul class="afkb-columns">{per_tag}</ul>'
+def downloads_page(files: dict[str, bytes], tags: list[str]) -> GeneratedPage:
+    present = {name.rsplit("/", 1)[-1] for name in files}
     return _page(
-        page, "Downloads", "Everything here is produced by the same code as `afkb export`.", body, search=False
+        "downloads.md",
+        "Downloads",
+        "downloads.md",
+        search=False,
+        files=[(name, label) for name, label in DOWNLOAD_LABELS.items() if name in present],
+        tags=tags,
+        downloads=DOWNLOADS_DIR,
     )
 
 
-def anchors_html(ctx: SiteContext, anchors: list[str]) -> str:
-    present = [ctx.collection.entries[a] for a in anchors if a in ctx.collection.entries]
-    if not present:
-        return ""
-    links = " and ".join(_entry_link("index.md", e) for e in present)
-    noun = "paper is" if len(present) == 1 else "papers are"
-    return f"<p>The anchor {noun} {links}.</p>"
-
-
-def home_slots(ctx: SiteContext, anchors: list[str], newest: int = 8) -> dict[str, str]:
+def home_page(ctx: SiteContext, anchors: list[str], newest: int = 8) -> GeneratedPage:
     entries = ctx.collection.sorted_entries()
     kinds = Counter(e.kind for e in entries)
-    stats = "".join(
-        f'<li><a href="{esc(href("index.md", kind_path(k)))}">{esc(k)}</a>: {kinds[k]}</li>'
-        for k in ctx.taxonomy.kinds
-        if kinds[k]
+    chart = timeline(entries, list(ctx.taxonomy.kinds))
+    return _page(
+        "index.md",
+        "Alignment Fragility Knowledge Base",
+        "home.md",
+        entries=entries,
+        takeaway_count=sum(len(e.takeaways) for e in entries),
+        link_count=ctx.graph.number_of_edges(),
+        kinds=[(k, kinds[k]) for k in ctx.taxonomy.kinds if kinds[k]],
+        anchors=[ctx.collection.entries[a] for a in anchors if a in ctx.collection.entries],
+        newest=sorted(entries, key=lambda e: (e.added, e.id), reverse=True)[:newest],
+        **chart,
     )
-    takeaways = sum(len(e.takeaways) for e in entries)
-    recent = sorted(entries, key=lambda e: (e.added, e.id), reverse=True)[:newest]
-    recent_items = "".join(
-        f'<li><a href="{esc(href("index.md", paper_path(e.id)))}">{esc(e.title)}</a> <small>added {e.added.isoformat()}</small></li>'
-        for e in recent
-    )
-    return {
-        "home-stats": (
-            f'<p class="afkb-stats"><strong>{len(entries)}</strong> papers · <strong>{takeaways}</strong> defensive takeaways · '
-            f'<strong>{ctx.graph.number_of_edges()}</strong> citation links</p><ul class="afkb-columns">{stats}</ul>'
-        ),
-        "home-newest": f'<ul class="afkb-recent">{recent_items}</ul>',
-        "home-anchors": anchors_html(ctx, anchors),
-        "home-timeline": f'<figure class="afkb-figure">{timeline_svg(entries, list(ctx.taxonomy.kinds))}</figure>',
-    }
