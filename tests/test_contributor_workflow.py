@@ -16,23 +16,23 @@ from afkb.load import Mapping, Node, Scalar, Sequence, load_document
 from conftest import ENTRIES, problem_lines, valid_fields, write_entry
 
 FILLED = {
-    '"TODO: the title as published"': '"A Filled In Title"',
-    '"TODO: First Author, as printed"': '"Jane Doe"',
-    '"TODO: the paper\'s answer in one sentence of your own words (at most 200 characters)"': '"It works."',
+    '"TODO: The title as published."': '"A Filled In Title"',
+    '"TODO: Every author in the paper\'s order, each name as printed."': '"Jane Doe"',
     "year: TODO": "year: 2024",
-    '"TODO: e.g. ACL 2024, or arXiv preprint"': '"ACL 2024"',
-    "venue_type: TODO  # conference, journal, workshop, preprint or report": "venue_type: conference",
-    "kind: TODO  # see tools/afkb/taxonomy.yaml": "kind: attack",
-    '"TODO: a tag from tools/afkb/taxonomy.yaml"': "lora",
-    '"TODO: open-weights, logits, fine-tuning-api, black-box-prompts, ..."': "open-weights",
-    '"TODO: One or two sentences on the assumed access and goal."': '"Weights are public."',
-    "TODO: what the paper did and found, in your own words (at least 200 characters).": "x" * 210,
-    '"TODO: One claim of the paper, with its numbers (Markdown)."': '"A claim with 10%."',
-    '"TODO: Table 1, Figure 2 or Section 3.1"': '"Table 1"',
-    '"TODO: paper, abstract, repository, project-page, proceedings or secondary"': "repository",
-    '"TODO: the URL read (may be left out when evidence is paper or abstract)"': '"https://example.org/code"',
-    '"TODO: What a defender, evaluator or model developer should do differently (Markdown)."': '"Do this."',
-    '"TODO: a threat tag, e.g. fine-tuning-attack"': "fine-tuning-attack",
+    "\"TODO: Where the paper was published, or 'arXiv preprint'.\"": '"ACL 2024"',
+    "venue_type: TODO": "venue_type: conference",
+    "kind: TODO": "kind: attack",
+    "  - TODO  # see tools/afkb/taxonomy.yaml\n": "  - lora\n",
+    "    - TODO  # black-box-prompts": "    - open-weights  # black-box-prompts",
+    "TODO: One or two sentences on the assumed access and goal.": "Weights are public.",
+    "TODO: What the paper did and found, in our own words (Markdown).": "x" * 210,
+    "TODO: One claim of the paper, with its numbers (Markdown).": "A claim with 10%.",
+    '"TODO: Where in the paper the claim stands: table, figure or section."': '"Table 1"',
+    "evidence: TODO": "evidence: repository",
+    '"TODO: The URL that was read; required unless evidence is paper or abstract."': '"https://example.org/code"',
+    "TODO: What a defender, evaluator or model developer should do differently (Markdown).": "Do this.",
+    "threat: TODO": "threat: fine-tuning-attack",
+    "      - TODO  # defender": "      - model-developer  # defender",
 }
 
 
@@ -51,7 +51,7 @@ def test_new_scaffold_fails_until_filled_then_validates(entries_dir: Path, monke
     text = path.read_text()
     assert text.startswith("# yaml-language-server: $schema=../schema/entry.schema.json\n")
     lines = problem_lines(entries_dir)
-    assert len(lines) == 17
+    assert len(lines) == len(FILLED)
     assert all(line.endswith("placeholder not filled in") for line in lines)
     path.write_text(fill(text))
     assert problem_lines(entries_dir) == []

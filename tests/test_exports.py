@@ -168,6 +168,21 @@ def test_ris_line_breaks_cannot_forge_tags() -> None:
     assert records[0]["title"] == "Title ER - TY - JOUR TI - forged"
 
 
+def test_graphml_escapes_markup_characters_in_every_field(tmp_path: Path) -> None:
+    from afkb.export.graphs import export_graphml
+    from afkb.graph import build_graph
+    from afkb.schema import Reference
+
+    hostile = "A & B <c> \"d\" 'e'"
+    entry = make_entry(title=f"Title {hostile}", tags=("lora",), references=(Reference(title=f"Cited {hostile}"),))
+    path = tmp_path / "g.graphml"
+    path.write_text(export_graphml(build_graph([entry])), encoding="utf-8")
+    graph = nx.read_graphml(path)
+    labels = sorted(data["label"] for _, data in graph.nodes(data=True))
+    assert labels == [f"Cited {hostile}", f"Title {hostile}"]
+    assert [data["type"] for _, _, data in graph.edges(data=True)] == ["cites"]
+
+
 def test_graph_exports_load_back_into_networkx(tmp_path: Path) -> None:
     graphml = export_collection(ENTRIES_LIST, "graphml")
     path = tmp_path / "g.graphml"

@@ -80,6 +80,23 @@ def test_reference_to_existing_entry_becomes_cites_edge(entries_dir: Path) -> No
     assert list(graph.edges(keys=True)) == [("bbb2021middle", "aaa2020base", "cites")]
 
 
+def test_reference_matched_by_normalised_title_becomes_cites_edge(entries_dir: Path) -> None:
+    """A reference with no arXiv id or DOI links to the entry whose title it gives, whatever the case
+    and punctuation; a reference to a title no entry has stays a wanted paper."""
+    write_entry(
+        entries_dir,
+        valid_fields("aaa2020base", arxiv="2001.00001", title="Fake Alignment: Are LLMs Really Aligned Well?"),
+    )
+    references = [{"title": "fake alignment -- are LLMs really aligned well"}, {"title": "An Unrelated Paper"}]
+    write_entry(entries_dir, valid_fields("bbb2021middle", arxiv="2101.00001", references=references))
+    graph = build_graph(load_collection(entries_dir).entries.values())
+    edges = list(graph.edges(keys=True))
+    assert ("bbb2021middle", "aaa2020base", "cites") in edges
+    assert [t for s, t, k in edges if s == "bbb2021middle" and t != "aaa2020base"] == [
+        "wanted:title:an unrelated paper"
+    ]
+
+
 def links_by_walking(graph: nx.MultiDiGraph[str]) -> tuple[list[str], list[tuple[str, str]], int]:
     """What entry_links records, found the slow way: by walking networkx's own views."""
     ids = [n for n, is_wanted in graph.nodes(data="wanted") if not is_wanted]

@@ -219,6 +219,22 @@ def test_failed_build_leaves_the_old_site(tmp_path: Path) -> None:
     assert not list(project.glob(".site.building-*"))
 
 
+def test_a_build_that_fails_inside_mkdocs_exits_1_and_leaves_the_old_site(tmp_path: Path) -> None:
+    """Validation passes; MkDocs itself then fails (a --strict warning for a broken link)."""
+    entries = tmp_path / "entries"
+    write_entry(entries, valid_fields())
+    project = make_project(tmp_path, entries)
+    run_afkb("--quiet", "build", "--site-dir", "site", cwd=project)
+    before = tree_digest(project / "site")
+    (project / "docs" / "about.md").write_text("# About\n\nSee [a page that is not there](missing.md).\n")
+    result = run_afkb("--quiet", "build", "--site-dir", "site", cwd=project, check=False)
+    assert result.returncode == 1
+    assert "build failed, previous site left untouched" in result.stderr
+    assert "missing.md" in result.stderr
+    assert tree_digest(project / "site") == before
+    assert not list(project.glob(".site.building-*"))
+
+
 def test_killed_build_leaves_old_or_new_site_never_a_mix(tmp_path: Path) -> None:
     entries = tmp_path / "entries"
     shutil_copy_entries(ENTRIES, entries)

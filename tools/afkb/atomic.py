@@ -120,7 +120,7 @@ LEGACY_SITE_FILE = Path("assets/afkb/afkb.css")  # in every site built before th
 
 def _is_replaceable(target: Path) -> bool:
     """Only an empty directory or a site that afkb built may be replaced by a build."""
-    if not target.is_dir() or target.is_symlink():
+    if not target.is_dir():  # target is resolved: never a symbolic link here
         return False
     if (target / SITE_MARKER).is_file() or (target / LEGACY_SITE_FILE).is_file():
         return True
@@ -167,7 +167,7 @@ def replace_directory(target: Path) -> Iterator[Path]:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        if target.is_dir() and not target.is_symlink() and _exchange(staging, target):
+        if target.is_dir() and _exchange(staging, target):
             shutil.rmtree(staging, ignore_errors=True)  # now holds the old tree
             return
         old = target.parent / f".{target.name}.old"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import bibtexparser
+from anyascii import anyascii
 from bibtexparser import middlewares
 
 from afkb.errors import AfkbError
@@ -193,8 +193,8 @@ def _records(library: bibtexparser.Library) -> BibParseResult:
 
 
 def ascii_slug(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return re.sub(r"[^a-z]", "", decomposed.encode("ascii", "ignore").decode().lower())
+    """Lower-case ASCII letters of ``text``, transliterated: "Łukasz" -> "lukasz", "Чжоу" -> "chzhou"."""
+    return re.sub(r"[^a-z]", "", anyascii(text).lower())
 
 
 def suggest_id(authors: tuple[str, ...], year: int | None, title: str) -> str | None:

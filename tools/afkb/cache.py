@@ -88,7 +88,7 @@ class ValidationCache:
         files = data.get("files")
         return files if isinstance(files, dict) else {}
 
-    def validate(self, path: Path, taxonomy: Taxonomy, shown: str) -> FileResult:
+    def validate(self, path: Path, taxonomy: Taxonomy, label: str) -> FileResult:
         record = self.old.get(path.name)
         if not isinstance(record, list) or len(record) != 4:  # noqa: PLR2004 - [digest, problems, facts, status]
             record = None
@@ -97,28 +97,28 @@ class ValidationCache:
         except OSError:
             status = None
         if status is not None and record is not None and record[3] == status:
-            result = self._answer(path, shown, record)
+            result = self._answer(path, label, record)
             if result is not None:
                 return result
         try:
             data = read_untrusted(path)
         except (LoadError, OSError):
-            return validate_file(path, taxonomy, shown)  # reports the reading problem
+            return validate_file(path, taxonomy, label)  # reports the reading problem
         self.reads += 1
         digest = hashlib.blake2b(data, digest_size=20).hexdigest()
         vouching = status if status is not None and self._settled(status) else None
         if record is not None and record[0] == digest:
-            result = self._answer(path, shown, [*record[:3], vouching])
+            result = self._answer(path, label, [*record[:3], vouching])
             if result is not None:
                 return result
-        result = validate_bytes(data, path, taxonomy, shown)
+        result = validate_bytes(data, path, taxonomy, label)
         self.new[path.name] = [*_to_record(digest, result), vouching]
         return result
 
-    def _answer(self, path: Path, shown: str, record: list[Any]) -> FileResult | None:
+    def _answer(self, path: Path, label: str, record: list[Any]) -> FileResult | None:
         """The cached result, kept for the next run; None if the record is not what we wrote."""
         try:
-            result = _from_record(path, shown, record)
+            result = _from_record(path, label, record)
         except (AttributeError, KeyError, TypeError, ValueError, OverflowError, RecursionError):
             return None
         self.hits += 1
@@ -169,11 +169,11 @@ def _to_record(digest: str, result: FileResult) -> list[Any]:
     ]
 
 
-def _from_record(path: Path, shown: str, record: list[Any]) -> FileResult:
+def _from_record(path: Path, label: str, record: list[Any]) -> FileResult:
     """The result a record stands for; ValueError (or another) if it is not what we wrote."""
     _, raw_problems, raw, _ = record
     problems = (
-        tuple(Problem(shown, int(line), int(col), str(field), str(msg)) for line, col, field, msg in raw_problems)
+        tuple(Problem(label, int(line), int(col), str(field), str(msg)) for line, col, field, msg in raw_problems)
         if raw_problems
         else ()
     )
@@ -186,7 +186,7 @@ def _from_record(path: Path, shown: str, record: list[Any]) -> FileResult:
         if not all(type(v) is str for v, _ in scalars.values()) or not all(type(t) is str for t in targets):
             raise ValueError(_WRONG_SHAPE)
         facts = FileFacts(scalars, positions, targets, valid=valid is True)
-    return FileResult(path, None, problems, facts, shown)
+    return FileResult(path, None, problems, facts, label)
 
 
 _WRONG_SHAPE = "cache record of the wrong shape"

@@ -56,9 +56,9 @@ def _scan(root: Path) -> tuple[list[Path], list[str], list[Problem]]:
     if not root.is_dir():
         msg = f"entries directory '{root}' does not exist or is not a directory"
         raise EntriesDirError(msg)
-    shown_root = display_path(root)
+    label_root = display_path(root)
     files: list[Path] = []
-    shown: list[str] = []
+    labels: list[str] = []
     problems: list[Problem] = []
     with os.scandir(root) as listing:
         found = sorted(listing, key=lambda e: e.name)
@@ -66,14 +66,14 @@ def _scan(root: Path) -> tuple[list[Path], list[str], list[Problem]]:
         if item.name.startswith(".") or item.name in ALLOWED_EXTRA_FILES:
             continue
         path = root / item.name
-        label = f"{shown_root}/{item.name}"
+        label = f"{label_root}/{item.name}"
         problem = check_file_name(path, label, is_symlink=item.is_symlink(), is_dir=item.is_dir(follow_symlinks=False))
         if problem is not None:
             problems.append(problem)
         else:
             files.append(path)
-            shown.append(label)
-    return files, shown, problems
+            labels.append(label)
+    return files, labels, problems
 
 
 @without_collector  # the whole run, collection checks included, builds no reference cycles
@@ -111,7 +111,7 @@ def load_collection(
     collection.problems = sort_problems(problems)
     files_with_problems = {p.path for p in collection.problems}
     for result in results:
-        if result.shown in files_with_problems:
+        if result.label in files_with_problems:
             if result.entry is not None:
                 collection.entries.pop(result.entry.id, None)
         elif result.facts is not None and result.facts.valid:
@@ -147,9 +147,9 @@ def _duplicate_identifiers(results: list[FileResult]) -> list[Problem]:
                 clashes.setdefault(normalised, [first]).append(user)
         for value, users in clashes.items():
             for result, line, column in users:
-                others = ", ".join(sorted(o.shown for o, _, _ in users if o is not result))
+                others = ", ".join(sorted(o.label for o, _, _ in users if o is not result))
                 problems.append(
-                    Problem(result.shown, line, column, key, f"{label} '{shown(value)}' is also used by {others}")
+                    Problem(result.label, line, column, key, f"{label} '{shown(value)}' is also used by {others}")
                 )
     return problems
 
@@ -164,7 +164,7 @@ def _relation_targets(results: list[FileResult], known_ids: set[str]) -> list[Pr
                 position = result.facts.relation_positions[i]
                 problems.append(
                     Problem(
-                        result.shown,
+                        result.label,
                         position.line,
                         position.column,
                         f"relations[{i}].target",

@@ -1,27 +1,108 @@
-"""New entry skeletons, derived from the schema: every field present and explained."""
+"""New entry skeletons, derived from the schema declaration and written with ruamel.yaml:
+every field present, each explained by its description, every value to fill in a TODO
+placeholder that fails validation until it is replaced."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from typing import TYPE_CHECKING
+import io
+from typing import TYPE_CHECKING, Any
 
-from afkb.fieldtypes import PLACEHOLDER, field_specs
-from afkb.schema import Entry, Finding, Takeaway, ThreatModel
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString, PlainScalarString
+
+from afkb.fieldtypes import PLACEHOLDER, Choice, Date, FieldType, Integer, ListOf, Object, Text, field_specs
+from afkb.schema import ENTRY_TYPE, Entry
 
 if TYPE_CHECKING:
     from afkb.bibimport import BibRecord
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema/entry.schema.json"
+MAX_LISTED_CHOICES = 8
 
 
-def _q(text: str) -> str:
-    """A double-quoted YAML scalar (JSON strings are valid YAML)."""
-    return json.dumps(text, ensure_ascii=False)
+def _todo(description: str) -> Any:
+    return DoubleQuotedScalarString(f"{PLACEHOLDER}: {description}")
 
 
-def _todo(what: str) -> str:
-    return _q(f"{PLACEHOLDER}: {what}")
+def _choice_hint(choice: Choice) -> str:
+    if choice.vocabulary:
+        return "see tools/afkb/taxonomy.yaml"
+    values = list(choice.values)
+    return ", ".join(values) if len(values) <= MAX_LISTED_CHOICES else ", ".join(values[:MAX_LISTED_CHOICES]) + ", ..."
+
+
+def _placeholder(field_type: FieldType, description: str) -> tuple[Any, str | None]:
+    """A value of ``field_type`` that says what to write and fails validation as it stands,
+    and a comment to put beside it (the allowed values of a choice)."""
+    if isinstance(field_type, Object):
+        return _mapping(field_type.cls, nested=True), None
+    if isinstance(field_type, ListOf):
+        item, comment = _placeholder(field_type.item, description)
+        items = CommentedSeq([item])
+        if comment:
+            items.yaml_add_eol_comment(comment, 0)
+        return items, None
+    if isinstance(field_type, Choice):
+        return PLACEHOLDER, _choice_hint(field_type)
+    if isinstance(field_type, Integer):
+        return PLACEHOLDER, None
+    if isinstance(field_type, Text) and field_type.multiline:
+        return LiteralScalarString(f"{PLACEHOLDER}: {description}\n"), None
+    return _todo(description), None
+
+
+def _flow_empty() -> CommentedSeq:
+    empty = CommentedSeq()
+    empty.fa.set_flow_style()
+    return empty
+
+
+def _mapping(cls: type, *, nested: bool = False) -> CommentedMap:
+    node = CommentedMap()
+    for name, (spec, required) in field_specs(cls).items():
+        if isinstance(spec.type, Date):
+            node[name] = dt.datetime.now(tz=dt.UTC).date()
+        elif required or nested:
+            node[name], comment = _placeholder(spec.type, spec.description)
+            if comment:
+                node.yaml_add_eol_comment(comment, name)
+        elif isinstance(spec.type, ListOf):
+            node[name] = _flow_empty()
+        else:
+            node[name] = None
+        if not nested:
+            marker = "" if required else " (optional)"
+            node.yaml_set_comment_before_after_key(name, before=f"{spec.description}{marker}")
+    return node
+
+
+def _set(node: CommentedMap, key: str, value: Any) -> None:
+    """Replace a placeholder, with the comment that listed its choices."""
+    node[key] = value
+    comments = node.ca.items.get(key)
+    if comments is not None and len(comments) > 2:  # noqa: PLR2004 - ruamel's [.., .., end-of-line, ..]
+        comments[2] = None
+
+
+def _fill_from(node: CommentedMap, record: BibRecord) -> None:
+    """The bibliographic fields a BibTeX record gives, in place of their placeholders."""
+    node["title"] = DoubleQuotedScalarString(record.title)
+    if record.authors:
+        authors = CommentedSeq(DoubleQuotedScalarString(a) for a in record.authors)
+        if record.truncated_authors:
+            authors.append(_todo("the BibTeX record ended with 'and others': add the remaining authors"))
+        node["authors"] = authors
+    if record.year:
+        node["year"] = record.year
+    if record.venue:
+        node["venue"] = DoubleQuotedScalarString(record.venue)
+    _set(node, "venue_type", PlainScalarString(record.venue_type))
+    for key in ("arxiv", "doi", "url"):
+        value = getattr(record, key)
+        if value:
+            node[key] = DoubleQuotedScalarString(value)
 
 
 def skeleton(
@@ -32,68 +113,20 @@ def skeleton(
     added: dt.date | None = None,
 ) -> str:
     """The text of a new entry file. Placeholders start with TODO and fail validation until replaced."""
-    specs = field_specs(Entry)
-    added = added or dt.datetime.now(tz=dt.UTC).date()
-    authors = record.authors if record and record.authors else ()
-    values: dict[str, str] = {
-        "id": entry_id,
-        "title": _q(record.title) if record else _todo("the title as published"),
-        "title_history": "[]",
-        "tldr": _todo("the paper's answer in one sentence of your own words (at most 200 characters)"),
-        "authors": "\n" + "\n".join(f"  - {_q(a)}" for a in authors)
-        if authors
-        else "\n  - " + _todo("First Author, as printed"),
-        "year": str(record.year) if record and record.year else PLACEHOLDER,
-        "venue": _q(record.venue) if record and record.venue else _todo("e.g. ACL 2024, or arXiv preprint"),
-        "venue_type": record.venue_type
-        if record
-        else f"{PLACEHOLDER}  # conference, journal, workshop, preprint or report",
-        "arxiv": _q(record.arxiv) if record and record.arxiv else "",
-        "doi": _q(record.doi) if record and record.doi else "",
-        "url": _q(record.url) if record and record.url else "",
-        "code": "",
-        "kind": kind or f"{PLACEHOLDER}  # see tools/afkb/taxonomy.yaml",
-        "tags": "\n  - " + _todo("a tag from tools/afkb/taxonomy.yaml"),
-        "threat_model": (
-            "\n  access:\n    - "
-            + _todo("open-weights, logits, fine-tuning-api, black-box-prompts, ...")
-            + "\n  summary: "
-            + _todo(field_specs(ThreatModel)["summary"][0].description)
-        ),
-        "models": "[]",
-        "datasets": "[]",
-        "summary": "|\n  "
-        + PLACEHOLDER
-        + ": what the paper did and found, in your own words (at least 200 characters).",
-        "findings": (
-            "\n  - claim: "
-            + _todo(field_specs(Finding)["claim"][0].description)
-            + "\n    where: "
-            + _todo("Table 1, Figure 2 or Section 3.1")
-            + "\n    evidence: "
-            + _todo("paper, abstract, repository, project-page, proceedings or secondary")
-            + "\n    source: "
-            + _todo("the URL read (may be left out when evidence is paper or abstract)")
-        ),
-        "takeaways": (
-            "\n  - text: "
-            + _todo(field_specs(Takeaway)["text"][0].description)
-            + "\n    threat: "
-            + _todo("a threat tag, e.g. fine-tuning-attack")
-            + "\n    audience: [model-developer]"
-        ),
-        "relations": "[]",
-        "references": "[]",
-        "notes": "",
-        "unverified": "[]",
-        "added": added.isoformat(),
-    }
-    if record and record.truncated_authors:
-        values["authors"] += "\n  - " + _todo("the BibTeX record ended with 'and others': add the remaining authors")
-    lines = [SCHEMA_COMMENT]
-    for name, (spec, required) in specs.items():
-        marker = "" if required else " (optional)"
-        lines.append(f"# {spec.description}{marker}")
-        value = values[name]
-        lines.append(f"{name}:{'' if value.startswith(chr(10)) or not value else ' '}{value}".rstrip())
-    return "\n".join(lines) + "\n"
+    node = _mapping(Entry)
+    _set(node, "id", PlainScalarString(entry_id))
+    if kind:
+        _set(node, "kind", PlainScalarString(kind))
+    if record is not None:
+        _fill_from(node, record)
+    if added is not None:
+        node["added"] = added
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 100_000
+    out = io.StringIO()
+    yaml.dump(node, out)
+    return f"{SCHEMA_COMMENT}\n{out.getvalue()}"
+
+
+__all__ = ["ENTRY_TYPE", "SCHEMA_COMMENT", "skeleton"]

@@ -49,7 +49,7 @@ class FileResult:
     entry: Entry | None
     problems: tuple[Problem, ...]
     facts: FileFacts | None = None
-    shown: str = ""
+    label: str = ""
 
     def raw_scalar(self, key: str) -> tuple[str, Position] | None:
         return self.facts.scalars.get(key) if self.facts is not None else None
@@ -85,23 +85,23 @@ def read_untrusted(path: Path) -> bytes:
         os.close(fd)
 
 
-def validate_bytes(data: bytes, path: Path, taxonomy: Taxonomy, shown: str | None = None) -> FileResult:
-    shown = shown or display_path(path)
+def validate_bytes(data: bytes, path: Path, taxonomy: Taxonomy, label: str | None = None) -> FileResult:
+    label = label or display_path(path)
     problems: list[Problem] = []
 
     def report(position: Position, field: str, message: str) -> None:
-        problems.append(Problem(shown, position.line, position.column, field, message))
+        problems.append(Problem(label, position.line, position.column, field, message))
 
     try:
         document = load_document(data)
     except LoadError as error:
         report(error.position, "", error.message)
-        return FileResult(path, None, tuple(problems), shown=shown)
+        return FileResult(path, None, tuple(problems), label=label)
     entry = ENTRY_TYPE.convert(document, Context(taxonomy, report), "")
     if entry is not INVALID:
         _check_entry(entry, document, path.stem, report)
     valid = entry if entry is not INVALID and not problems else None
-    return FileResult(path, valid, tuple(problems), _facts(document, valid), shown)
+    return FileResult(path, valid, tuple(problems), _facts(document, valid), label)
 
 
 def _check_entry(entry: Entry, document: Mapping, stem: str, report: ReportFn) -> None:
@@ -140,31 +140,31 @@ def _check_entry(entry: Entry, document: Mapping, stem: str, report: ReportFn) -
         seen.add((relation.type, relation.target))
 
 
-def validate_file(path: Path, taxonomy: Taxonomy, shown: str | None = None) -> FileResult:
-    shown = shown or display_path(path)
+def validate_file(path: Path, taxonomy: Taxonomy, label: str | None = None) -> FileResult:
+    label = label or display_path(path)
     try:
         data = read_untrusted(path)
     except LoadError as error:
-        return FileResult(path, None, (Problem(shown, 1, 1, "", error.message),), shown=shown)
+        return FileResult(path, None, (Problem(label, 1, 1, "", error.message),), label=label)
     except OSError as error:
-        return FileResult(path, None, (Problem(shown, 1, 1, "", f"cannot read file: {error.strerror}"),), shown=shown)
-    return validate_bytes(data, path, taxonomy, shown)
+        return FileResult(path, None, (Problem(label, 1, 1, "", f"cannot read file: {error.strerror}"),), label=label)
+    return validate_bytes(data, path, taxonomy, label)
 
 
 def check_file_name(
-    path: Path, shown: str | None = None, *, is_symlink: bool | None = None, is_dir: bool | None = None
+    path: Path, label: str | None = None, *, is_symlink: bool | None = None, is_dir: bool | None = None
 ) -> Problem | None:
     """A problem with the name or kind of a file found in the entries directory."""
-    shown = shown or display_path(path)
+    label = label or display_path(path)
     name = path.name
     if path.is_symlink() if is_symlink is None else is_symlink:
-        return Problem(shown, 1, 1, "", "is a symbolic link (not followed); entries must be regular files")
+        return Problem(label, 1, 1, "", "is a symbolic link (not followed); entries must be regular files")
     if path.is_dir() if is_dir is None else is_dir:
-        return Problem(shown, 1, 1, "", "unexpected directory; entries/ holds only <id>.yaml files")
+        return Problem(label, 1, 1, "", "unexpected directory; entries/ holds only <id>.yaml files")
     if name.endswith(".yml"):
-        return Problem(shown, 1, 1, "", f"entry files end in .yaml; rename it to {name[:-4]}.yaml")
+        return Problem(label, 1, 1, "", f"entry files end in .yaml; rename it to {name[:-4]}.yaml")
     if not name.endswith(".yaml"):
-        return Problem(shown, 1, 1, "", "unexpected file; entries/ holds only <id>.yaml files and README.md")
+        return Problem(label, 1, 1, "", "unexpected file; entries/ holds only <id>.yaml files and README.md")
     if not re.fullmatch(ID_PATTERN, name[: -len(".yaml")]):
-        return Problem(shown, 1, 1, "", "file name must be <id>.yaml with a lower-case id of letters and digits")
+        return Problem(label, 1, 1, "", "file name must be <id>.yaml with a lower-case id of letters and digits")
     return None

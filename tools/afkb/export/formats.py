@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from afkb.errors import AfkbError
 from afkb.export import CITATION_FORMATS, FORMATS, GRAPH_FORMATS
 from afkb.export.bibtex import export_bibtex
 from afkb.export.csl import export_csl_json
@@ -39,4 +40,4 @@ def export_collection(entries: Sequence[Entry], fmt: str, graph: nx.MultiDiGraph
     if fmt == "json":
         return export_graph_json(graph)
     msg = f"unknown format {fmt!r}"
-    raise ValueError(msg)
+    raise AfkbError(msg)

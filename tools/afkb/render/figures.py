@@ -65,13 +65,13 @@ def timeline(entries: Iterable[Entry], kinds: list[str]) -> dict[str, Any]:
                 )
         bars.append(bar)
     legend_x = LEFT + len(years) * (BAR + GAP) + 20
-    shown = [k for k in kinds if any(counts[(y, k)] for y in years)]
+    kinds_present = [k for k in kinds if any(counts[(y, k)] for y in years)]
     return {
         "bars": bars,
         "width": LEFT + len(years) * (BAR + GAP) + LEGEND_WIDTH,
         "height": PLOT_HEIGHT + BOTTOM + TOP,
         "axis": {"x1": LEFT, "x2": LEFT + len(years) * (BAR + GAP), "y": TOP + PLOT_HEIGHT},
         "legend": [
-            {"x": legend_x, "y": TOP + j * 20, "colour": kind_colour(k), "kind": k} for j, k in enumerate(shown)
+            {"x": legend_x, "y": TOP + j * 20, "colour": kind_colour(k), "kind": k} for j, k in enumerate(kinds_present)
         ],
     }
