@@ -29,12 +29,15 @@ def main() -> None:
             yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
     elif stage in {"validate", "revalidate"}:
         from afkb.cache import ValidationCache
-        from afkb.collection import load_collection
+        from afkb.collection import check_collection, load_collection
 
         start = time.perf_counter()
-        cache = ValidationCache(entries, directory / "cache") if stage == "revalidate" else None
-        collection = load_collection(entries, cache=cache)
-        assert collection.ok, collection.problems[:3]
+        if stage == "revalidate":
+            report = check_collection(entries, ValidationCache(entries, directory / "cache"))
+            assert report.ok, report.problems[:3]
+        else:
+            collection = load_collection(entries)
+            assert collection.ok, collection.problems[:3]
     elif stage == "graph-export":
         from afkb.collection import load_collection
         from afkb.export.bulk import export_formats

@@ -12,14 +12,14 @@ import pytest
 
 import afkb.cache
 from afkb.cache import ValidationCache
-from afkb.collection import load_collection
+from afkb.collection import check_collection
 from afkb.taxonomy import load_taxonomy
 from conftest import to_yaml, valid_fields, write_entry
 
 
 def run(entries: Path, cache_dir: Path) -> tuple[list[str], int, int]:
     cache = ValidationCache(entries, cache_dir)
-    collection = load_collection(entries, load_taxonomy(), cache=cache)
+    collection = check_collection(entries, cache, load_taxonomy())
     return [str(p) for p in collection.problems], collection.valid_files, cache.hits
 
 
@@ -119,7 +119,7 @@ def test_cache_record_of_the_wrong_shape_is_not_used(entries_dir: Path, tmp_path
 def run_counting(entries: Path, cache_dir: Path) -> tuple[list[str], int, int]:
     """Problems, files answered by the cache, files whose bytes were read."""
     cache = ValidationCache(entries, cache_dir)
-    collection = load_collection(entries, load_taxonomy(), cache=cache)
+    collection = check_collection(entries, cache, load_taxonomy())
     return [str(p) for p in collection.problems], cache.hits, cache.reads
 
 

@@ -310,7 +310,9 @@ def test_import_bib_does_not_take_a_chinese_record_for_a_russian_entry(tmp_path:
     bib.write_text("@article{li2024zh, title={大语言模型的安全对齐}, author={Li, Ming}, year={2024}}\n")
     result = run_afkb("import-bib", "--entries", str(entries), str(bib), check=False)
     assert "already entry" not in result.stderr
-    assert (entries / "li2024.yaml").exists() or result.returncode == 1
+    assert result.returncode == 0, result.stderr
+    created = sorted(p.name for p in entries.iterdir() if p.name != "ivanov2024bezopasnost.yaml")
+    assert created == ["li2024dayuyanmoxingdeanquanduiqi.yaml"]
 
 
 # --- import-bib on hostile files ---------------------------------------------------------------

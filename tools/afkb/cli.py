@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from afkb import __version__
-from afkb.collection import Collection, EntriesDirError, load_collection
+from afkb.collection import CheckReport, Collection, EntriesDirError, check_collection, load_collection
 from afkb.errors import AfkbError
 from afkb.export import FORMATS
 from afkb.problems import for_terminal, problems_as_json
@@ -77,19 +77,28 @@ def reporter() -> Reporter:
     return ctx.find_object(Reporter) or Reporter(1)
 
 
-def open_collection(entries_dir: Path, *, use_cache: bool = False) -> Collection:
+def open_collection(entries_dir: Path) -> Collection:
     """Load and validate the collection, turning a missing directory into a usage error."""
-    cache = None
-    if use_cache:
-        from afkb.cache import ValidationCache
-
-        cache = ValidationCache(entries_dir)
     try:
-        collection = load_collection(entries_dir, progress=reporter().progress("Checking entries"), cache=cache)
+        collection = load_collection(entries_dir, progress=reporter().progress("Checking entries"))
     except EntriesDirError as error:
         raise click.UsageError(str(error)) from None
     reporter().debug(f"{collection.files_checked} entry files checked")
     return collection
+
+
+def check_entries(entries_dir: Path, *, use_cache: bool) -> CheckReport | Collection:
+    """The problems of the collection, with the validation cache when asked for."""
+    if not use_cache:
+        return open_collection(entries_dir)
+    from afkb.cache import ValidationCache
+
+    try:
+        return check_collection(
+            entries_dir, ValidationCache(entries_dir), progress=reporter().progress("Checking entries")
+        )
+    except EntriesDirError as error:
+        raise click.UsageError(str(error)) from None
 
 
 def require_valid(entries_dir: Path) -> Collection:
@@ -149,7 +158,7 @@ def main(ctx: click.Context, *, quiet: bool, verbose: bool) -> None:
 )
 def validate(entries_dir: Path, output_format: str, *, use_cache: bool) -> None:
     """Check every entry against the schema and the collection rules."""
-    collection = open_collection(entries_dir, use_cache=use_cache)
+    collection = check_entries(entries_dir, use_cache=use_cache)
     if output_format == "json":
         click.echo(problems_as_json(collection.problems))
     else:

@@ -76,47 +76,75 @@ def _scan(root: Path) -> tuple[list[Path], list[str], list[Problem]]:
     return files, labels, problems
 
 
-@without_collector  # the whole run, collection checks included, builds no reference cycles
-def load_collection(
-    root: Path,
-    taxonomy: Taxonomy | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    cache: ValidationCache | None = None,
-) -> Collection:
-    """Validate every entry in ``root`` and the collection as a whole.
+@dataclass(slots=True)
+class CheckReport:
+    """What checking a directory found: its problems and counts, but no entries (a cache may
+    have answered for files without parsing them). ``afkb validate`` needs no more."""
 
-    With a ``cache``, files whose bytes are unchanged since a previous run under the
-    same schema and taxonomy are not parsed again: their problems and cross-check facts
-    come from the cache, and they are absent from ``entries`` (use it for validation only).
-    """
-    taxonomy = taxonomy or load_taxonomy()
-    root = root.absolute()
+    problems: list[Problem]
+    files_checked: int
+    valid_files: int  # files valid on their own, including those answered by a cache
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@without_collector  # the whole run, collection checks included, builds no reference cycles
+def _check_directory(
+    root: Path,
+    taxonomy: Taxonomy,
+    progress: Callable[[int, int], None] | None,
+    check: Callable[[Path, Taxonomy, str], FileResult],
+) -> tuple[list[FileResult], list[Problem], int]:
+    """Every file's result, every problem (sorted) and the number of files valid on their own."""
     files, labels, problems = _scan(root)
     results: list[FileResult] = []
-    check = validate_file if cache is None else cache.validate
     for number, (path, label) in enumerate(zip(files, labels, strict=True), start=1):
         results.append(check(path, taxonomy, label))
         if progress is not None:
             progress(number, len(files))
-    collection = Collection(root, taxonomy, files_checked=len(files))
-    if cache is not None:
-        cache.save()
     for result in results:
         problems.extend(result.problems)
-        if result.entry is not None:
-            collection.entries[result.entry.id] = result.entry
-            collection.parsed[result.entry.id] = result.entry
     problems.extend(_duplicate_identifiers(results))
     problems.extend(_relation_targets(results, known_ids=_all_ids(results)))
-    collection.problems = sort_problems(problems)
-    files_with_problems = {p.path for p in collection.problems}
+    problems = sort_problems(problems)
+    with_problems = {p.path for p in problems}
+    valid = sum(1 for r in results if r.label not in with_problems and r.facts is not None and r.facts.valid)
+    return results, problems, valid
+
+
+def load_collection(
+    root: Path,
+    taxonomy: Taxonomy | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Collection:
+    """Validate every entry in ``root`` and the collection as a whole; every entry is parsed."""
+    taxonomy = taxonomy or load_taxonomy()
+    root = root.absolute()
+    results, problems, valid = _check_directory(root, taxonomy, progress, validate_file)
+    collection = Collection(root, taxonomy, problems=problems, files_checked=len(results), valid_files=valid)
+    with_problems = {p.path for p in problems}
     for result in results:
-        if result.label in files_with_problems:
-            if result.entry is not None:
-                collection.entries.pop(result.entry.id, None)
-        elif result.facts is not None and result.facts.valid:
-            collection.valid_files += 1
+        if result.entry is not None:
+            collection.parsed[result.entry.id] = result.entry
+            if result.label not in with_problems:
+                collection.entries[result.entry.id] = result.entry
     return collection
+
+
+def check_collection(
+    root: Path,
+    cache: ValidationCache,
+    taxonomy: Taxonomy | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> CheckReport:
+    """The problems of ``root`` as ``load_collection`` finds them; files whose bytes are unchanged
+    since a previous run under the same schema and taxonomy are answered by the cache."""
+    taxonomy = taxonomy or load_taxonomy()
+    results, problems, valid = _check_directory(root.absolute(), taxonomy, progress, cache.validate)
+    cache.save()
+    return CheckReport(problems, len(results), valid)
 
 
 def _all_ids(results: Iterable[FileResult]) -> set[str]:
