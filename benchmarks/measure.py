@@ -40,7 +40,7 @@ def main() -> None:
             assert collection.ok, collection.problems[:3]
     elif stage == "graph-export":
         from afkb.collection import load_collection
-        from afkb.export.bulk import export_formats
+        from afkb.export.formats import export_formats
         from afkb.export.formats import FORMATS
 
         entries_list = load_collection(entries).sorted_entries()

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from afkb.errors import AfkbError
-from afkb.gcpause import without_collector
 from afkb.problems import Problem, display_path, shown, sort_problems
 from afkb.taxonomy import Taxonomy, load_taxonomy
 from afkb.validate import ALLOWED_EXTRA_FILES, FileResult, check_file_name, validate_file
@@ -90,7 +89,6 @@ class CheckReport:
         return not self.problems
 
 
-@without_collector  # the whole run, collection checks included, builds no reference cycles
 def _check_directory(
     root: Path,
     taxonomy: Taxonomy,

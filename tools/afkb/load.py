@@ -18,7 +18,7 @@ from afkb.errors import AfkbError
 from afkb.problems import START, Position, shown
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
 _LOADER: type = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
 
@@ -102,15 +102,14 @@ def decode(data: bytes) -> str:
 
 
 class _Composer:
-    def __init__(self, events: Iterator[yaml.Event]) -> None:
-        self._events = events
+    """Nodes from parser events, one event at a time, with every rule checked on the event."""
+
+    def __init__(self, next_event: Callable[[], yaml.Event]) -> None:
+        self._next = next_event
         self._nodes = 0
 
-    def _next(self) -> yaml.Event:
-        return next(self._events)
-
     def document(self) -> Node | None:
-        event = self._next()  # StreamStart
+        self._next()  # StreamStart
         event = self._next()
         if isinstance(event, yaml.StreamEndEvent):
             return None
@@ -122,22 +121,23 @@ class _Composer:
         return node
 
     def _node(self, event: yaml.Event, depth: int) -> Node:
-        position = _position(event)
         if isinstance(event, yaml.AliasEvent):
-            raise LoadError(f"YAML aliases (*{event.anchor}) are not allowed; write the value out", position)
-        anchor = getattr(event, "anchor", None)
-        if anchor is not None:
-            raise LoadError(f"YAML anchors (&{anchor}) are not allowed; write the value out", position)
-        tag = getattr(event, "tag", None)
-        if tag is not None:
-            shown = tag.replace("tag:yaml.org,2002:", "!!")
-            raise LoadError(f"YAML tags ({shown}) are not allowed; remove the tag", position)
+            raise LoadError(f"YAML aliases (*{event.anchor}) are not allowed; write the value out", _position(event))
+        node_event = cast("yaml.ScalarEvent | yaml.CollectionStartEvent", event)
+        if node_event.anchor is not None:
+            raise LoadError(
+                f"YAML anchors (&{node_event.anchor}) are not allowed; write the value out", _position(event)
+            )
+        if node_event.tag is not None:
+            shown_tag = node_event.tag.replace("tag:yaml.org,2002:", "!!")
+            raise LoadError(f"YAML tags ({shown_tag}) are not allowed; remove the tag", _position(event))
         self._nodes += 1
         if self._nodes > MAX_NODES:
-            raise LoadError(f"file has more than {MAX_NODES} YAML nodes", position)
+            raise LoadError(f"file has more than {MAX_NODES} YAML nodes", _position(event))
         if isinstance(event, yaml.ScalarEvent):
             start, end = cast("yaml.Mark", event.start_mark), cast("yaml.Mark", event.end_mark)
             return Scalar("", event.value, start, end, event.style or "")
+        position = _position(event)
         if depth >= MAX_DEPTH:
             raise LoadError(f"nesting is deeper than {MAX_DEPTH} levels", position)
         if isinstance(event, yaml.SequenceStartEvent):
@@ -152,22 +152,17 @@ class _Composer:
         index: dict[str, Node] = {}
         while not isinstance(event := self._next(), yaml.MappingEndEvent):
             key = self._node(event, depth + 1)
-            _add_pair(pairs, index, key, lambda: self._node(self._next(), depth + 1))
+            if not isinstance(key, Scalar):
+                raise LoadError("mapping keys must be plain words, not lists or mappings", key.position)
+            if key.value in index:
+                first = next(k for k, _ in pairs if k.value == key.value)
+                raise LoadError(
+                    f"duplicate key '{shown(key.value)}' (first at line {position_of(first).line})", position_of(key)
+                )
+            value = self._node(self._next(), depth + 1)
+            pairs.append((key, value))
+            index[key.value] = value
         return Mapping(pairs, position, index)
-
-
-def _add_pair(pairs: list[tuple[Scalar, Node]], index: dict[str, Node], key: Node, value: Callable[[], Node]) -> None:
-    """Check a mapping key (plain, not a duplicate), then build its value and record the pair."""
-    if not isinstance(key, Scalar):
-        raise LoadError("mapping keys must be plain words, not lists or mappings", key.position)
-    if key.value in index:
-        first = next(k for k, _ in pairs if k.value == key.value)
-        raise LoadError(
-            f"duplicate key '{shown(key.value)}' (first at line {position_of(first).line})", position_of(key)
-        )
-    built = value()
-    pairs.append((key, built))
-    index[key.value] = built
 
 
 def parse(text: str) -> Node | None:
@@ -180,8 +175,9 @@ def parse(text: str) -> Node | None:
 
 
 def _exact_parse(text: str) -> Node | None:
+    parser = _LOADER(text)
     try:
-        return _Composer(yaml.parse(text, Loader=_LOADER)).document()
+        return _Composer(parser.get_event).document()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
@@ -193,6 +189,8 @@ def _exact_parse(text: str) -> Node | None:
         raise LoadError(f"file contains a control character (#x{error.character:04x}); remove it", position) from None
     except yaml.YAMLError as error:
         raise LoadError(f"YAML error: {error}") from None
+    finally:
+        parser.dispose()
 
 
 def load_document(data: bytes) -> Mapping:

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from afkb.export.bulk import export_formats
-from afkb.export.formats import export_collection
+from afkb.export.formats import export_collection, export_formats
 from afkb.render.context import SiteContext
 from afkb.render.entry_page import render_entry_page
 from afkb.render.indexes import (

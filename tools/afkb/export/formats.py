@@ -10,7 +10,6 @@ from afkb.export.bibtex import export_bibtex
 from afkb.export.csl import export_csl_json
 from afkb.export.graphs import export_graph_json, export_graphml
 from afkb.export.ris import export_ris
-from afkb.gcpause import without_collector
 from afkb.graph import build_graph
 
 if TYPE_CHECKING:
@@ -20,10 +19,9 @@ if TYPE_CHECKING:
 
     from afkb.schema import Entry
 
-__all__ = ["CITATION_FORMATS", "FORMATS", "GRAPH_FORMATS", "export_collection"]
+__all__ = ["CITATION_FORMATS", "FORMATS", "GRAPH_FORMATS", "export_collection", "export_formats"]
 
 
-@without_collector
 def export_collection(entries: Sequence[Entry], fmt: str, graph: nx.MultiDiGraph[str] | None = None) -> str:
     """``entries`` in ``fmt``; graph formats use ``graph`` when given (it must be built from ``entries``)."""
     if fmt == "bibtex":
@@ -41,3 +39,12 @@ def export_collection(entries: Sequence[Entry], fmt: str, graph: nx.MultiDiGraph
         return export_graph_json(graph)
     msg = f"unknown format {fmt!r}"
     raise AfkbError(msg)
+
+
+def export_formats(
+    entries: Sequence[Entry], formats: Sequence[str], graph: nx.MultiDiGraph[str] | None = None
+) -> dict[str, str]:
+    """Several formats of one collection; the graph is built once for the graph formats."""
+    if graph is None and any(fmt in GRAPH_FORMATS for fmt in formats):
+        graph = build_graph(entries)
+    return {fmt: export_collection(entries, fmt, graph) for fmt in formats}

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import networkx as nx
+import networkx as nx
 
 NODE_KEYS = {
     "label": "string",
@@ -79,16 +77,6 @@ def export_graphml(graph: nx.MultiDiGraph[str]) -> str:
 
 
 def export_graph_json(graph: nx.MultiDiGraph[str]) -> str:
-    """networkx's node-link format (what ``nx.node_link_data(graph, edges="edges")`` gives), built
-    directly from the graph's views, which is about twice as fast as networkx's generic version."""
-    data = {
-        "directed": graph.is_directed(),
-        "multigraph": graph.is_multigraph(),
-        "graph": dict(graph.graph),
-        "nodes": [{**attributes, "id": node} for node, attributes in graph.nodes(data=True)],
-        "edges": [
-            {**attributes, "source": u, "target": v, "key": key}
-            for u, v, key, attributes in graph.edges(keys=True, data=True)
-        ],
-    }
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, check_circular=False) + "\n"
+    """networkx's node-link format, as networkx writes it."""
+    data = nx.node_link_data(graph, edges="edges")
+    return json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n"
