@@ -38,11 +38,11 @@ builders: .venv-properdocs/.afkb-installed .venv-zensical/.afkb-installed
 # our exports (pdflatex with natbib/hyperref, bibtex, biber, pandoc, pdftotext).
 # Root on the CI machine; sudo elsewhere.
 DEBIAN_PACKAGES := chromium texlive-latex-base texlive-latex-recommended texlive-bibtex-extra \
-	texlive-fonts-recommended biber pandoc poppler-utils
-SYSTEM_TOOLS := $(CHROMIUM) /usr/bin/pdflatex /usr/bin/bibtex /usr/bin/biber /usr/bin/pandoc /usr/bin/pdftotext
+	texlive-fonts-recommended lmodern biber pandoc poppler-utils
+SYSTEM_TOOLS := $(CHROMIUM) /usr/share/texmf/tex/latex/lm/lmodern.sty /usr/bin/pdflatex /usr/bin/bibtex /usr/bin/biber /usr/bin/pandoc /usr/bin/pdftotext
 
 system-tools:
-	@missing=""; for tool in $(SYSTEM_TOOLS); do [ -x "$$tool" ] || missing="$$missing $$tool"; done; \
+	@missing=""; for tool in $(SYSTEM_TOOLS); do [ -e "$$tool" ] || missing="$$missing $$tool"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages for:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

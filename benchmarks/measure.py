@@ -40,8 +40,7 @@ def main() -> None:
             assert collection.ok, collection.problems[:3]
     elif stage == "graph-export":
         from afkb.collection import load_collection
-        from afkb.export.formats import export_formats
-        from afkb.export.formats import FORMATS
+        from afkb.export.formats import FORMATS, export_formats
 
         entries_list = load_collection(entries).sorted_entries()
         start = time.perf_counter()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+# Script elements that hold data a browser never runs (graph data, JSON-LD).
+DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
 DANGEROUS_TAGS = {"iframe", "object", "embed", "form", "style", "base", "meta", "link"}
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href")
 # The one data: URL the site writes: a paper's BibTeX as a file download. Its type is fixed
@@ -28,7 +30,7 @@ class ElementScan(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.elements.append((tag, dict(attrs)))
         self._in_script = tag == "script"
-        self._json = dict(attrs).get("type") == "application/json"
+        self._json = dict(attrs).get("type") in DATA_SCRIPT_TYPES
 
     def handle_endtag(self, tag: str) -> None:
         self._in_script = False
@@ -54,7 +56,7 @@ def live_code(html: str, *, allow_tags: frozenset[str] = frozenset()) -> list[st
                 tag, attrs, attrs.get(name) or ""
             ):
                 found.append(f"<{tag} {name}={value[:30]}>")
-        if tag == "script" and attrs.get("src") is None and attrs.get("type") != "application/json":
+        if tag == "script" and attrs.get("src") is None and attrs.get("type") not in DATA_SCRIPT_TYPES:
             found.append("<script> inline")
     found += ["<script> text" for text in scan.script_text if text.strip()]
     found += ["unescaped < in JSON data" for text in scan.json_text if "<" in text]

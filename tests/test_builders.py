@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from afkb.collection import load_collection
+from afkb.names import author_names
 from afkb.taxonomy import load_taxonomy
 from conftest import ENTRIES, ROOT, run_afkb
 
@@ -106,7 +107,7 @@ def test_every_page_with_its_title_metas_and_takeaways(sites: dict[str, Path], b
         }
         assert ("citation_title", entry.title) in metas, entry.id
         authors = [html.unescape(a) for a in re.findall(r'<meta name="citation_author" content="([^"]*)"', page)]
-        assert authors == list(entry.authors), entry.id
+        assert authors == [n.sort_form() for n in author_names(entry)], entry.id  # "Family, Given"
         assert "What to do differently" in page
         assert page.count("<li>", page.index("What to do differently"), page.index('id="summary"')) == len(
             entry.takeaways

@@ -240,5 +240,3 @@ def test_export_selection_and_atomic_output(entries_dir: Path, tmp_path: Path) -
     result = runner.invoke(main, ["export", "--entries", str(entries_dir), "--format", "ris", "-o", str(out)])
     assert result.exit_code == 1
     assert out.read_text().startswith("@inproceedings{ccc2022top,"), "a failed export must leave the old file"
-
-

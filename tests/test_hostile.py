@@ -26,6 +26,7 @@ from afkb.collection import load_collection
 from afkb.export.bibtex import export_bibtex
 from afkb.export.csl import export_csl_json
 from afkb.export.ris import export_ris
+from afkb.names import author_names
 from afkb.site import build_site_content
 from conftest import valid_fields, write_entry
 from htmlscan import live_code
@@ -157,7 +158,9 @@ def check_ris(entries: list, collection: object) -> None:
     records = rispy.loads(export_ris(entries))
     assert len(records) == len(entries)
     assert [r["title"] for r in records] == [re.sub(r"\s+", " ", e.title) for e in entries]
-    assert [r["authors"] for r in records] == [[re.sub(r"\s+", " ", a) for a in e.authors] for e in entries]
+    assert [r["authors"] for r in records] == [
+        [re.sub(r"\s+", " ", n.sort_form()) for n in author_names(e)] for e in entries
+    ]  # "Family, Given", and never a new tag
 
 
 def check_csl(entries: list, collection: object) -> None:

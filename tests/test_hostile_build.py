@@ -241,7 +241,7 @@ def test_front_matter_round_trips_through_yaml() -> None:
         head, body = text[4:].split("---\n", 1)
         meta = yaml.safe_load(head)
         assert meta["title"] == str(markupsafe.escape(title))
-        assert meta["afkb_meta"] == [{"name": "citation_title", "content": title}]
+        assert meta["afkb_meta"] == [["citation_title", title]]
         assert body == "\nbody\n"
 
 

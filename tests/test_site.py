@@ -69,7 +69,16 @@ def test_entry_page_content_and_citation_meta(built_site: Path) -> None:
         '<meta name="citation_title" content="Emulated Disalignment: Safety Alignment for Large Language Models May Backfire!">'
         in html
     )
-    assert re.findall(r'<meta name="citation_author" content="([^"]+)">', html) == list(entry.authors)
+    assert re.findall(r'<meta name="citation_author" content="([^"]+)">', html) == [
+        "Zhou, Zhanhui",
+        "Liu, Jie",
+        "Dong, Zhichen",
+        "Liu, Jiaheng",
+        "Yang, Chao",
+        "Ouyang, Wanli",
+        "Qiao, Yu",
+    ]  # the form Google Scholar's guidelines show
+    assert len(entry.authors) == 7
     assert '<meta name="citation_arxiv_id" content="2402.12343">' in html
     assert '<meta name="citation_pdf_url" content="https://arxiv.org/pdf/2402.12343">' in html
     assert "What to do differently" in html
@@ -258,3 +267,40 @@ def shutil_copy_entries(source: Path, target: Path) -> None:
     import shutil
 
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("README.md"))
+
+
+def test_paper_pages_carry_json_ld_that_a_processor_reads(built_site: Path) -> None:
+    from pyld import jsonld
+
+    from afkb.graph import build_graph, outgoing
+
+    schema = "https://schema.org/"
+    graph = build_graph(REAL.entries.values())
+    for entry in REAL.entries.values():
+        page = (built_site / "papers" / entry.id / "index.html").read_text(encoding="utf-8")
+        match = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL)
+        assert match, entry.id
+        data = json.loads(match.group(1))
+        assert [a["name"] for a in data["author"]] == list(entry.authors)  # in the paper's order
+        base = f"https://afkb.invalid/papers/{entry.id}/"
+        (expanded,) = jsonld.expand(data, {"base": base})
+        assert expanded["@id"] == base
+        assert expanded["@type"] == [schema + "ScholarlyArticle"]
+        assert expanded[schema + "name"] == [{"@value": entry.title}]
+        identifiers = {
+            i[schema + "propertyID"][0]["@value"]: i[schema + "value"][0]["@value"]
+            for i in expanded.get(schema + "identifier", [])
+        }
+        assert identifiers == {k: v for k, v in (("DOI", entry.doi), ("arXiv", entry.arxiv)) if v}
+        cited = {c["@id"] for c in expanded.get(schema + "citation", [])}
+        targets = {t for _, t in outgoing(graph, entry.id) if t in REAL.entries}  # relations and matched references
+        assert cited == {f"https://afkb.invalid/papers/{t}/" for t in targets}, entry.id
+    page = (built_site / "papers" / "zhou2024emulated" / "index.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL).group(1))
+    assert data["author"][0] == {
+        "@type": "Person",
+        "name": "Zhanhui Zhou",
+        "givenName": "Zhanhui",
+        "familyName": "Zhou",
+    }
+    assert {"@id": "../../papers/mitchell2023emulator/"} in data["cito:usesMethodIn"]  # builds-on, as CiTO

@@ -44,6 +44,18 @@ class TitleVersion:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class NameParts:
+    author: str = spec(Text(max_length=200), "The author, exactly as listed under authors.", "Ludwig van Beethoven")
+    given: str | None = spec(Text(max_length=200), "Given names.", "Ludwig", optional=True)
+    family: str | None = spec(Text(max_length=200), "Family name, without a particle.", "Beethoven", optional=True)
+    particle: str | None = spec(Text(max_length=50), "A particle before the family name.", "van", optional=True)
+    suffix: str | None = spec(Text(max_length=50), "A suffix such as Jr. or III.", "Jr.", optional=True)
+    literal: str | None = spec(
+        Text(max_length=200), "The whole name, for an organisation that has no parts.", "OpenAI", optional=True
+    )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ThreatModel:
     access: tuple[str, ...] = spec(
         ListOf(Choice("access", ACCESS), min_items=1, unique=True),
@@ -153,6 +165,12 @@ class Entry:
         ListOf(Text(max_length=200), min_items=1, max_items=500),
         "Every author in the paper's order, each name as printed.",
         ["Zhanhui Zhou", "Jie Liu"],
+    )
+    name_parts: tuple[NameParts, ...] = spec(
+        ListOf(Object(NameParts)),
+        "How to split an author's name where reading it as 'First von Last, Jr.' would be wrong.",
+        [{"author": "Mattos Sánchez Juan", "given": "Juan", "family": "Mattos Sánchez"}],
+        optional=True,
     )
     year: int = spec(Integer(1950), "Year of the version cited.", 2024)
     venue: str = spec(Line, "Where the paper was published, or 'arXiv preprint'.", "ACL 2024")

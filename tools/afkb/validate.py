@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from afkb.fieldtypes import INVALID, Context
 from afkb.load import MAX_BYTES, LoadError, Mapping, Scalar, Sequence, load_document, position_of
-from afkb.problems import Position, Problem, display_path
+from afkb.problems import Position, Problem, display_path, shown
 from afkb.schema import ENTRY_TYPE, EVIDENCE_WITHOUT_SOURCE, ID_PATTERN, Entry
 
 if TYPE_CHECKING:
@@ -104,6 +104,14 @@ def validate_bytes(data: bytes, path: Path, taxonomy: Taxonomy, label: str | Non
     return FileResult(path, valid, tuple(problems), _facts(document, valid), label)
 
 
+def _item_positions(document: Mapping, key: str, count: int) -> list[Position]:
+    """Where each item of the list under ``key`` starts (the document's start if it is no list)."""
+    node = document.get(key)
+    if isinstance(node, Sequence):
+        return [position_of(item) for item in node.items]
+    return [document.position] * count
+
+
 def _check_entry(entry: Entry, document: Mapping, stem: str, report: ReportFn) -> None:
     def at(key: str) -> Position:
         node = document.get(key)
@@ -120,19 +128,28 @@ def _check_entry(entry: Entry, document: Mapping, stem: str, report: ReportFn) -
         )
     if not (entry.arxiv or entry.doi or entry.url):
         report(document.position, "", "needs at least one of arxiv, doi or url")
-    findings = document.get("findings")
-    for i, finding in enumerate(entry.findings):
+    _check_lists(entry, document, report)
+
+
+def _check_lists(entry: Entry, document: Mapping, report: ReportFn) -> None:
+    """Rules that tie an item of a list to other fields."""
+    positions = _item_positions(document, "name_parts", len(entry.name_parts))
+    for i, (parts, position) in enumerate(zip(entry.name_parts, positions, strict=True)):
+        if parts.author not in entry.authors:
+            report(position, f"name_parts[{i}].author", f"'{shown(parts.author)}' is not one of the authors")
+        if bool(parts.literal) == bool(parts.family):
+            report(position, f"name_parts[{i}]", "give either family (with given, particle, suffix) or literal")
+    positions = _item_positions(document, "findings", len(entry.findings))
+    for i, (finding, position) in enumerate(zip(entry.findings, positions, strict=True)):
         if finding.source is None and finding.evidence not in EVIDENCE_WITHOUT_SOURCE:
-            position = position_of(findings.items[i]) if isinstance(findings, Sequence) else document.position
             report(
                 position,
                 f"findings[{i}].source",
                 f"evidence '{finding.evidence}' needs a source: the URL that was read",
             )
-    relations = document.get("relations")
     seen: set[tuple[str, str]] = set()
-    for i, relation in enumerate(entry.relations):
-        position = position_of(relations.items[i]) if isinstance(relations, Sequence) else document.position
+    positions = _item_positions(document, "relations", len(entry.relations))
+    for i, (relation, position) in enumerate(zip(entry.relations, positions, strict=True)):
         if relation.target == entry.id:
             report(position, f"relations[{i}].target", "an entry cannot relate to itself")
         if (relation.type, relation.target) in seen:

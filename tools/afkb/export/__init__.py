@@ -15,3 +15,13 @@ FORMATS = CITATION_FORMATS + GRAPH_FORMATS
 def landing_url(entry: Entry) -> str | None:
     """The entry's landing page, or its arXiv abstract page."""
     return entry.url or (f"https://arxiv.org/abs/{entry.arxiv}" if entry.arxiv else None)
+
+
+def venue_without_year(entry: Entry) -> str:
+    """The venue without a trailing year equal to the entry's ("ACL 2024" -> "ACL"), so that a
+    style printing the venue and then the year does not print the year twice."""
+    venue = entry.venue
+    suffix = f" {entry.year}"
+    if venue.endswith(suffix) and len(venue) > len(suffix):
+        return venue[: -len(suffix)].rstrip(" ,'")
+    return venue

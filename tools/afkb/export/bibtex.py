@@ -12,11 +12,15 @@ from typing import TYPE_CHECKING
 import bibtexparser
 from bibtexparser import model
 
+from afkb.export import venue_without_year
+from afkb.export.titles import split_title
+from afkb.names import author_names
 from afkb.uri import as_uri
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from afkb.names import PersonName
     from afkb.schema import Entry
 
 _LATEX_SPECIAL = {
@@ -33,9 +37,6 @@ _LATEX_SPECIAL = {
     "^": r"\textasciicircum{}",
 }
 _SPECIAL_RE = re.compile(r"[\\{}&%$#_~^]")
-# A whole ASCII word (not part of a longer word or an escape). One start per word and no nested
-# quantifiers, so matching stays linear however long the word (an older pattern was cubic).
-_WORD_RE = re.compile(r"(?<![\w\\])([A-Za-z0-9]+)(?!\w)")
 _SPACE_RE = re.compile(r"\s+")
 
 BIBTEX_TYPES = {
@@ -68,34 +69,50 @@ def escape_latex(text: str) -> str:
 
 
 def protect_title(text: str) -> str:
-    """Escape a title and brace words with inner capitals (LLM, GPT-4, LoRA) against lower-casing."""
+    """Escape a title and brace what sentence-case styles must not lowercase (see ``titles``)."""
+    title = _SPACE_RE.sub(" ", text).strip()
+    runs = split_title(title)
+    return "".join("{" + _escape_specials(run) + "}" if protected else _escape_specials(run) for run, protected in runs)
+
+
+def _escape_specials(text: str) -> str:
+    return _SPECIAL_RE.sub(lambda m: _LATEX_SPECIAL[m.group(0)], text)
+
+
+def _name_part(text: str, *, abbreviable: bool = False) -> str:
+    """One part of a name, escaped; in given names a word whose first letter is not ASCII gets it
+    as ``{\\relax Ł}ukasz``, so abbreviating styles cut it whole ("Ł.") and never mid-character."""
     escaped = escape_latex(text)
-    # Acronym detection runs on the escaped text; escapes start with a backslash and are skipped.
-    return _WORD_RE.sub(lambda m: "{" + m.group(1) + "}" if _has_inner_capital(m.group(1)) else m.group(1), escaped)
+    if not abbreviable:
+        return escaped
+    return re.sub(r"(?<![^\s-])([^\x00-\x7f])", r"{\\relax \1}", escaped)
 
 
-def _has_inner_capital(word: str) -> bool:
-    return any(c.isupper() for c in word[1:])
+def _braced_if_needed(part: str, *, several_words: bool = False) -> str:
+    """A name part BibTeX must take whole: one with a comma, the word 'and', or (for a family
+    name) several words."""
+    if "," in part or _AND_RE.search(part) or (several_words and " " in part):
+        return "{" + part + "}"
+    return part
 
 
-# A list of names (joined by NUL, which entries cannot contain) that needs no per-name work:
-# no LaTeX special, only single spaces inside names, no empty name. It must still not contain
-# the separate word "and", which is checked on its words.
-_PLAIN_NAMES_RE = re.compile(r"[^\\{}&%$#_~^\s\x00]+(?:[ \x00][^\\{}&%$#_~^\s\x00]+)*")
+def bibtex_name(name: PersonName) -> str:
+    """A name as BibTeX reads it unambiguously: "von Last, Jr., First", an organisation braced."""
+    if name.literal:
+        return "{" + escape_latex(name.literal) + "}"
+    last = _braced_if_needed(_name_part(name.family), several_words=True)
+    if name.particle:
+        last = f"{_braced_if_needed(escape_latex(name.particle))} {last}"
+    parts = [last]
+    if name.suffix:
+        parts.append(_braced_if_needed(escape_latex(name.suffix)))
+    if name.given:
+        parts.append(_braced_if_needed(_name_part(name.given, abbreviable=True)))
+    return ", ".join(parts)
 
 
-def _authors(names: tuple[str, ...]) -> str:
-    """BibTeX's author list; names that need no escaping or bracing (most) are joined as they are."""
-    joined = "\x00".join(names)
-    if _PLAIN_NAMES_RE.fullmatch(joined) and "and" not in joined.lower().replace("\x00", " ").split(" "):
-        return " and ".join(names)
-    return " and ".join(_author(a) for a in names)
-
-
-def _author(name: str) -> str:
-    """One author; a name containing the word 'and' is braced so BibTeX keeps it whole."""
-    escaped = escape_latex(name)
-    return "{" + escaped + "}" if _AND_RE.search(escaped) else escaped
+def _authors(entry: Entry) -> str:
+    return " and ".join(bibtex_name(name) for name in author_names(entry))
 
 
 _CONTAINER_FIELD = {"inproceedings": "booktitle", "article": "journal"}
@@ -104,21 +121,26 @@ _CONTAINER_FIELD = {"inproceedings": "booktitle", "article": "journal"}
 def _fields(entry: Entry, *, biblatex: bool) -> list[model.Field]:
     fields: list[tuple[str, str]] = [
         ("title", protect_title(entry.title)),
-        ("author", _authors(entry.authors)),
+        ("author", _authors(entry)),
         ("year", str(entry.year)),
     ]
     container = _CONTAINER_FIELD.get((BIBLATEX_TYPES if biblatex else BIBTEX_TYPES)[entry.venue_type])
+    venue = escape_latex(venue_without_year(entry))
     if container:
-        fields.append((container, escape_latex(entry.venue)))
+        fields.append((container, venue))
     elif entry.venue_type == "report":
-        fields.append(("institution", escape_latex(entry.venue)))
+        fields.append(("institution", venue))
+    elif entry.arxiv and not biblatex:
+        # plain and natbib styles print howpublished for @misc, and nothing of eprint
+        fields.append(("howpublished", f"arXiv preprint arXiv:{entry.arxiv}"))
     elif not entry.arxiv:
-        fields.append(("howpublished", escape_latex(entry.venue)))
+        fields.append(("howpublished", venue))
     if entry.arxiv:
         fields.append(("eprint", entry.arxiv))
         fields.append(("archiveprefix" if not biblatex else "eprinttype", "arXiv"))
     if entry.doi:
-        fields.append(("doi", escape_latex(entry.doi)))
+        # DOIs are printed by url.sty-style commands (\doi, \url): verbatim, URI characters only
+        fields.append(("doi", as_uri(entry.doi)))
     if entry.url:
         # url.sty and biber read the field verbatim: no LaTeX escapes, only URI characters,
         # so no brace or backslash can close the field or reach TeX.

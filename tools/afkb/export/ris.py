@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from afkb.export import landing_url
+from afkb.export import landing_url, venue_without_year
+from afkb.names import author_names
+from afkb.uri import as_uri
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -31,10 +33,10 @@ def _value(text: str) -> str:
 
 def to_ris(entry: Entry) -> str:
     lines = [("TY", RIS_TYPES[entry.venue_type]), ("ID", entry.id), ("TI", entry.title)]
-    lines += [("AU", author) for author in entry.authors]
+    lines += [("AU", name.sort_form()) for name in author_names(entry)]
     lines.append(("PY", str(entry.year)))
     if entry.venue_type != "preprint":
-        lines.append(("T2", entry.venue))
+        lines.append(("T2", venue_without_year(entry)))
     else:
         lines.append(("PB", "arXiv" if entry.arxiv else entry.venue))
     if entry.arxiv:
@@ -43,7 +45,7 @@ def to_ris(entry: Entry) -> str:
         lines.append(("DO", entry.doi))
     url = landing_url(entry)
     if url:
-        lines.append(("UR", url))
+        lines.append(("UR", as_uri(url)))
     lines.append(("ER", ""))
     return "\n".join(f"{tag}  - {_value(value)}" for tag, value in lines) + "\n"
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from afkb.export import venue_without_year
+
 if TYPE_CHECKING:
     from afkb.schema import Entry
 
@@ -18,9 +20,10 @@ def _authors(names: tuple[str, ...]) -> str:
 
 def formatted_reference(entry: Entry) -> str:
     """'Authors (Year). Title. Venue. arXiv:id. https://doi.org/...'"""
-    parts = [f"{_authors(entry.authors)} ({entry.year}). {entry.title.rstrip('.')}."]
+    title = entry.title if entry.title.endswith(("?", "!", ".")) else f"{entry.title}."
+    parts = [f"{_authors(entry.authors)} ({entry.year}). {title}"]
     if entry.venue_type != "preprint":
-        parts.append(f"{entry.venue}.")
+        parts.append(f"{venue_without_year(entry)}.")
     if entry.arxiv:
         parts.append(f"arXiv:{entry.arxiv}.")
     if entry.doi:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from afkb.export import venue_without_year
+from afkb.names import author_names
 from afkb.render.citation import formatted_reference
 from afkb.render.html import inline_markdown, markdown_to_html
 from afkb.render.links import DOWNLOADS_DIR, ENTRY_SOURCE_DIR, href, paper_path
@@ -15,6 +17,7 @@ from afkb.render.templates import render
 if TYPE_CHECKING:
     from markupsafe import Markup
 
+    from afkb.names import PersonName
     from afkb.render.context import SiteContext
     from afkb.schema import Entry
 
@@ -66,7 +69,7 @@ def _relation_groups(entry: Entry, ctx: SiteContext) -> RelationGroups:
 def highwire_meta(entry: Entry) -> list[tuple[str, str]]:
     """Highwire Press citation_* tags, read by Zotero's connector and Google Scholar."""
     tags = [("citation_title", entry.title)]
-    tags += [("citation_author", a) for a in entry.authors]
+    tags += [("citation_author", name.sort_form()) for name in author_names(entry)]  # "Family, Given"
     tags.append(("citation_publication_date", str(entry.year)))
     if entry.venue_type in {"conference", "workshop"}:
         tags.append(("citation_conference_title", entry.venue))
@@ -85,6 +88,57 @@ def highwire_meta(entry: Entry) -> list[tuple[str, str]]:
     return tags
 
 
+def _person(printed: str, name: PersonName) -> dict[str, str]:
+    if name.literal:
+        return {"@type": "Organization", "name": printed}
+    person = {"@type": "Person", "name": printed}
+    if name.given:
+        person["givenName"] = name.given
+    person["familyName"] = name.family_with_particle
+    if name.suffix:
+        person["honorificSuffix"] = name.suffix
+    return person
+
+
+def json_ld(entry: Entry, ctx: SiteContext) -> dict[str, Any]:
+    """schema.org ``ScholarlyArticle`` for the page: authors as persons, identifiers, and the
+    papers it relates to, each under ``citation`` and under its CiTO property (``cito`` in the
+    taxonomy). The context is inline, so a JSON-LD processor needs nothing from the network."""
+    page = paper_path(entry.id)
+    identifiers = []
+    if entry.doi:
+        identifiers.append({"@type": "PropertyValue", "propertyID": "DOI", "value": entry.doi})
+    if entry.arxiv:
+        identifiers.append({"@type": "PropertyValue", "propertyID": "arXiv", "value": entry.arxiv})
+    same_as = [url for _, url in _links(entry) if url != entry.code]
+    data: dict[str, Any] = {
+        "@context": {"@vocab": "https://schema.org/", "cito": "http://purl.org/spar/cito/"},
+        "@type": "ScholarlyArticle",
+        "@id": href(page, page),
+        "name": entry.title,
+        "headline": entry.title,
+        "author": [_person(a, n) for a, n in zip(entry.authors, author_names(entry), strict=True)],
+        "datePublished": str(entry.year),
+        "identifier": identifiers,
+        "sameAs": same_as,
+        "isPartOf": {
+            "@type": "PublicationEvent" if entry.venue_type in {"conference", "workshop"} else "Periodical",
+            "name": entry.venue,
+        },
+    }
+    if entry.tldr:
+        data["abstract"] = entry.tldr
+    related: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for rel_type, target in ctx.outgoing(entry.id):
+        if target in ctx.collection.entries:
+            cito = ctx.taxonomy.relations[rel_type].cito.rsplit("/", 1)[-1]
+            related[f"cito:{cito}"].append({"@id": href(page, paper_path(target))})
+    if related:
+        data["citation"] = [{"@id": ref["@id"]} for refs in related.values() for ref in refs]
+        data.update(sorted(related.items()))
+    return data
+
+
 def render_entry_page(entry: Entry, ctx: SiteContext) -> GeneratedPage:
     page = paper_path(entry.id)
     source = f"{ENTRY_SOURCE_DIR}/{entry.id}.yaml"
@@ -94,6 +148,7 @@ def render_entry_page(entry: Entry, ctx: SiteContext) -> GeneratedPage:
         e=entry,
         page=page,
         links=_links(entry),
+        venue=venue_without_year(entry),
         threat_summary=inline_markdown(entry.threat_model.summary),
         takeaways=[(t, inline_markdown(t.text)) for t in entry.takeaways],
         summary=markdown_to_html(entry.summary),
@@ -107,6 +162,7 @@ def render_entry_page(entry: Entry, ctx: SiteContext) -> GeneratedPage:
         edit_url=f"{ctx.edit_base_url.rstrip('/')}/{source}" if ctx.edit_base_url else None,
         source=source,
         source_link=href(page, f"{DOWNLOADS_DIR}/{source}").rstrip("/"),
+        json_ld=json_ld(entry, ctx),
     )
     return GeneratedPage(
         page,

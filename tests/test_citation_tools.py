@@ -1,0 +1,286 @@
+"""The exports read by the tools people cite with, and what those tools print.
+
+BibTeX with plain, plainnat (with hyperref) and abbrvnat through pdflatex; BibLaTeX through
+biber; CSL-JSON, BibTeX and BibLaTeX through pandoc's citeproc; CSL-JSON and RIS through
+citation.js. For the real entries and a set of hostile ones: no warning and no error, and every
+reference prints its authors, its title with the capitals it must keep, its venue, its year
+once, and its DOI and URL intact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from afkb.collection import load_collection
+from afkb.export import venue_without_year
+from afkb.export.bibtex import export_bibtex
+from afkb.export.csl import export_csl_json
+from afkb.export.ris import export_ris
+from afkb.export.titles import split_title
+from afkb.names import author_names
+from afkb.schema import Entry, Finding, NameParts, Takeaway, ThreatModel
+from afkb.uri import as_uri
+from conftest import ENTRIES, ROOT
+
+pytestmark = pytest.mark.slow
+REAL = sorted(load_collection(ENTRIES).entries.values(), key=lambda e: e.id)
+
+
+def hostile(entry_id: str, **fields: object) -> Entry:
+    base: dict[str, object] = {
+        "id": entry_id,
+        "title": "A Paper",
+        "authors": ("Jane Doe",),
+        "year": 2024,
+        "venue": "NeurIPS 2024",
+        "venue_type": "conference",
+        "url": "https://example.org/paper",
+        "kind": "attack",
+        "tags": ("lora",),
+        "threat_model": ThreatModel(access=("open-weights",), summary="s"),
+        "summary": "s" * 200,
+        "findings": (Finding(claim="c", where="Table 1", evidence="paper"),),
+        "takeaways": (Takeaway(text="t", threat="fine-tuning-attack"),),
+        "added": dt.date(2024, 1, 1),
+    }
+    base.update(fields)
+    return Entry(**base)  # type: ignore[arg-type]
+
+
+HOSTILE = [
+    hostile(
+        "kucinski2024names",
+        title="Llama 2-Chat 70B Is Safe? In-Context LoRA for GPT-4",
+        authors=("Łukasz Kuciński", "Martin Luther King, Jr.", "Ludwig van Beethoven", "Ömer Çelik"),
+        doi="10.1007/978-3-030-12345-8_1",
+        url="https://example.org/a%20b/ölçü?x=1&y=2#frag",
+    ),
+    hostile(
+        "lab2025report",
+        title="Safety Report of the Research and Development Team: 100% & More!",
+        authors=("Research and Development Team", "Juan Mattos Sánchez"),
+        name_parts=(NameParts(author="Juan Mattos Sánchez", given="Juan", family="Mattos Sánchez"),),
+        year=2025,
+        venue="Example Lab",
+        venue_type="report",
+        url="https://example.org/report#section-2",
+    ),
+    hostile(
+        "doe2026preprint",
+        title="A Preprint on Qwen and Mistral: Why Not?",
+        authors=("Jane Doe", "Bill Yuchen Lin"),
+        year=2026,
+        venue="arXiv preprint",
+        venue_type="preprint",
+        arxiv="2601.00001",
+        url=None,
+    ),
+]
+ALL = REAL + HOSTILE
+
+
+def run(command: list[str], cwd: Path, *, input_text: str | None = None) -> subprocess.CompletedProcess[str]:
+    tool = shutil.which(command[0])
+    assert tool, f"{command[0]} is missing: `make test` installs it (make system-tools, make setup)"
+    return subprocess.run(
+        command, cwd=cwd, input=input_text, capture_output=True, text=True, errors="replace", check=False, timeout=600
+    )  # TeX wraps its terminal lines by bytes, cutting UTF-8 characters: read them replaced
+
+
+def alnum(text: str) -> str:
+    """Letters and digits only, case kept: what survives line breaks, hyphenation and markup."""
+    return "".join(c for c in text if c.isalnum())
+
+
+def sentence_case(entry: Entry) -> str:
+    """The title as BibTeX's change.case$ "t" prints it: protected runs kept, the rest lower case
+    except the first letter and a letter after a colon and a space."""
+    out = []
+    for run_text, protected in split_title(" ".join(entry.title.split())):
+        if protected:
+            out.append(run_text)
+            continue
+        chars = []
+        for char in run_text:
+            so_far = "".join(out) + "".join(chars)
+            first = not so_far or re.search(r":\s+$", so_far)
+            chars.append(char if first else char.lower())
+        out.append("".join(chars))
+    return "".join(out)
+
+
+def bibitems(bbl: str) -> dict[str, str]:
+    """The .bbl's references by key, as rough text."""
+    items = {}
+    for chunk in re.split(r"\\bibitem(?=[\[{])", bbl)[1:]:
+        key = re.match(r"(?:\[[^\]]*\]|\[.*?\]\])?\{([^}]*)\}", chunk, re.DOTALL)
+        assert key, chunk[:80]
+        items[key.group(1)] = chunk
+    return items
+
+
+def detex(text: str) -> str:
+    text = re.sub(r"\\relax\s*", "", text)
+    text = re.sub(r"\\(?:newblock|emph|em|natexlab|urlprefix|url|doi|href|penalty\d*|Url)\b", " ", text)
+    text = text.replace("~", " ").replace("{", "").replace("}", "")
+    return re.sub(r"\\([%&#_$])", r"\1", text)
+
+
+# --- BibTeX: plain, plainnat with hyperref, abbrvnat ---------------------------------------------
+
+PREAMBLES = {
+    "plain": "\\usepackage{url}",
+    "plainnat": "\\usepackage{natbib}\\usepackage{hyperref}",
+    "abbrvnat": "\\usepackage{natbib}\\usepackage{url}",
+}
+
+
+@pytest.mark.parametrize("style", list(PREAMBLES))
+def test_bibtex_styles_print_every_reference_right(tmp_path: Path, style: str) -> None:
+    (tmp_path / "refs.bib").write_text(export_bibtex(ALL), encoding="utf-8")
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\\usepackage[T1]{fontenc}\\usepackage[utf8]{inputenc}\\usepackage{lmodern}"
+        f"{PREAMBLES[style]}\n\\begin{{document}}\\nocite{{*}}\\bibliographystyle{{{style}}}"
+        "\\bibliography{refs}\\end{document}\n",
+        encoding="utf-8",
+    )
+    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "doc.tex"]
+    assert run(latex, tmp_path).returncode == 0
+    bibtex = run(["bibtex", "doc"], tmp_path)
+    blg = (tmp_path / "doc.blg").read_text(encoding="utf-8", errors="replace")
+    assert "Warning--" not in blg, blg[-3000:]
+    assert "error message" not in blg, blg[-3000:]
+    assert bibtex.returncode == 0, bibtex.stdout[-3000:]
+    for _ in range(2):
+        result = run(latex, tmp_path)
+        assert result.returncode == 0, result.stdout[-3000:]
+    log = (tmp_path / "doc.log").read_text(encoding="utf-8", errors="replace")
+    assert not re.findall(r"^.*Warning.*$", log, re.MULTILINE), re.findall(r"^.*Warning.*$", log, re.MULTILINE)[:5]
+    assert "Invalid UTF-8" not in log
+    pdf_text = alnum(run(["pdftotext", "doc.pdf", "-"], tmp_path).stdout)
+    items = bibitems((tmp_path / "doc.bbl").read_text(encoding="utf-8"))
+    assert sorted(items) == sorted(e.id for e in ALL)
+    for entry in ALL:
+        item = detex(items[entry.id])
+        assert alnum(sentence_case(entry)) in pdf_text, (style, entry.id, sentence_case(entry))
+        names = author_names(entry)
+        for name in names:
+            assert alnum(name.literal or name.family) in alnum(item), (style, entry.id, name)
+        if style == "abbrvnat":  # initials, a non-ASCII one whole: "Ł. Kuciński", "Y.-G. Jiang"
+            for name in names:
+                if name.given:
+                    initials = "".join(part[0] for part in re.split(r"[\s-]+", name.given) if part)
+                    assert alnum(f"{initials}{name.particle}{name.family}") in alnum(item), (entry.id, name)
+        without_ids = item.replace(entry.doi or "\0", "").replace(entry.arxiv or "\0", "")
+        without_ids = re.sub(r"https?://\S+", "", without_ids)
+        assert len(re.findall(rf"(?<!\d){entry.year}(?!\d)", detex(without_ids))) >= 1
+        if entry.venue_type in {"conference", "workshop", "journal", "report"}:
+            assert alnum(venue_without_year(entry)) in alnum(item), (style, entry.id)
+        if style != "plain" and entry.doi:
+            assert as_uri(entry.doi) in items[entry.id].replace("%\n", ""), (style, entry.id)
+        if entry.arxiv and entry.venue_type == "preprint":
+            assert alnum(f"arXiv:{entry.arxiv}") in alnum(item), (style, entry.id)
+    assert "Kuci" in run(["pdftotext", "doc.pdf", "-"], tmp_path).stdout
+
+
+# --- BibLaTeX through biber ----------------------------------------------------------------------
+
+
+def test_biblatex_through_biber(tmp_path: Path) -> None:
+    (tmp_path / "refs.bib").write_text(export_bibtex(ALL, biblatex=True), encoding="utf-8")
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\\usepackage[T1]{fontenc}\\usepackage[utf8]{inputenc}\\usepackage{lmodern}"
+        "\\usepackage[backend=biber,style=authoryear]{biblatex}\\addbibresource{refs.bib}\n"
+        "\\begin{document}\\nocite{*}\\printbibliography\\end{document}\n",
+        encoding="utf-8",
+    )
+    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "doc.tex"]
+    assert run(latex, tmp_path).returncode == 0
+    biber = run(["biber", "doc"], tmp_path)
+    assert biber.returncode == 0, biber.stdout[-3000:]
+    assert not re.findall(r"^(?:WARN|ERROR) .*$", biber.stdout, re.MULTILINE), biber.stdout[-3000:]
+    for _ in range(2):
+        assert run(latex, tmp_path).returncode == 0
+    log = (tmp_path / "doc.log").read_text(encoding="utf-8", errors="replace")
+    assert not re.findall(r"^.*Warning.*$", log, re.MULTILINE), re.findall(r"^.*Warning.*$", log, re.MULTILINE)[:5]
+    pdf = alnum(run(["pdftotext", "doc.pdf", "-"], tmp_path).stdout)
+    for entry in ALL:
+        assert alnum(" ".join(entry.title.split())) in pdf, entry.id  # biblatex keeps the title's case
+        first = author_names(entry)[0]
+        assert alnum(first.literal or first.family) in pdf, entry.id
+
+
+# --- pandoc's citeproc: three inputs, one set of labels --------------------------------------------
+
+
+def pandoc_cite(tmp_path: Path, bibliography: str, suffix: str) -> tuple[str, str]:
+    path = tmp_path / f"refs{suffix}"
+    path.write_text(bibliography, encoding="utf-8")
+    document = "\n\n".join(f"{entry.id}: [@{entry.id}]" for entry in ALL) + "\n\n# References\n"
+    result = run(
+        ["pandoc", "--citeproc", f"--bibliography={path.name}", "-f", "markdown", "-t", "plain", "--wrap=none"],
+        tmp_path,
+        input_text=document,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout, result.stderr
+
+
+def test_pandoc_reads_csl_json_bibtex_and_biblatex_alike(tmp_path: Path) -> None:
+    outputs = {
+        "csl-json": pandoc_cite(tmp_path, export_csl_json(ALL), ".json"),
+        "bibtex": pandoc_cite(tmp_path, export_bibtex(ALL), ".bib"),
+        "biblatex": pandoc_cite(tmp_path, export_bibtex(ALL, biblatex=True), ".bib"),
+    }
+    for name, (_, stderr) in outputs.items():
+        assert "WARNING" not in stderr.upper(), (name, stderr)
+    labels = {
+        name: dict(re.findall(r"^([a-z0-9]+): (.*)$", text.split("References")[0], re.MULTILINE))
+        for name, (text, _) in outputs.items()
+    }
+    assert labels["csl-json"] == labels["bibtex"] == labels["biblatex"]
+    for entry in ALL:
+        label = labels["csl-json"][entry.id]
+        first = author_names(entry)[0]
+        assert (first.literal or first.family) in label, (entry.id, label)
+        assert label.count(str(entry.year)) == 1, (entry.id, label)
+    text = outputs["csl-json"][0].split("References", 1)[1]
+    for entry in ALL:
+        for run_text, protected in split_title(entry.title):
+            if protected:
+                assert run_text in text, (entry.id, run_text)  # capitals kept
+        if entry.doi:
+            assert entry.doi in text, entry.id
+    assert "Kuciński" in text
+    assert "Beethoven, Ludwig van" in text or "van Beethoven" in text
+
+
+# --- citation.js (citeproc-js): CSL-JSON and RIS ------------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "export"), [("csl", export_csl_json), ("ris", export_ris)])
+def test_citation_js_reads_names_with_their_parts(tmp_path: Path, kind: str, export: object) -> None:
+    assert (ROOT / "node_modules" / "@citation-js" / "core").is_dir(), "`make setup` (npm ci) installs citation.js"
+    path = tmp_path / f"refs.{kind}"
+    path.write_text(export(ALL), encoding="utf-8")  # type: ignore[operator]
+    result = run(["node", str(ROOT / "tests" / "citationjs.mjs"), str(path), kind], tmp_path)
+    assert result.returncode == 0, result.stderr
+    items = json.loads(result.stdout)
+    assert len(items) == len(ALL)
+    for entry, item in zip(ALL, items, strict=True):
+        for name, read in zip(author_names(entry), item["authors"], strict=True):
+            if name.literal:
+                assert read["literal"] == name.literal or read["family"] == name.literal, (entry.id, read)
+            elif kind == "csl":
+                assert (read["family"], read["given"], read["particle"]) == (name.family, name.given, name.particle)
+            else:  # RIS has no particle field: it stays with the family name
+                assert (read["family"], read["given"]) == (name.family_with_particle, name.given), (entry.id, read)
+        assert "undefined" not in item["reference"]
+        assert str(entry.year) in item["reference"]
