@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -71,6 +72,14 @@ HOSTILE = [
         venue="Example Lab",
         venue_type="report",
         url="https://example.org/report#section-2",
+    ),
+    hostile(
+        "roe2024specials",
+        title="Specials in Titles: 50% of $5 & #1_x ~ ^ Done",
+        authors=("Mallory O'Evil", "Eve Listener"),
+        venue="Workshop on Things 2024",
+        venue_type="workshop",
+        url="https://example.org/x%7D,note=%7B%5Cinput%7B/etc/hostname%7D",
     ),
     hostile(
         "doe2026preprint",
@@ -147,7 +156,7 @@ def test_bibtex_styles_print_every_reference_right(tmp_path: Path, style: str) -
     (tmp_path / "refs.bib").write_text(export_bibtex(ALL), encoding="utf-8")
     (tmp_path / "doc.tex").write_text(
         "\\documentclass{article}\\usepackage[T1]{fontenc}\\usepackage[utf8]{inputenc}\\usepackage{lmodern}"
-        f"{PREAMBLES[style]}\n\\begin{{document}}\\nocite{{*}}\\bibliographystyle{{{style}}}"
+        f"{PREAMBLES[style]}\\pagestyle{{empty}}\n\\begin{{document}}\\nocite{{*}}\\bibliographystyle{{{style}}}"
         "\\bibliography{refs}\\end{document}\n",
         encoding="utf-8",
     )
@@ -197,7 +206,7 @@ def test_biblatex_through_biber(tmp_path: Path) -> None:
     (tmp_path / "refs.bib").write_text(export_bibtex(ALL, biblatex=True), encoding="utf-8")
     (tmp_path / "doc.tex").write_text(
         "\\documentclass{article}\\usepackage[T1]{fontenc}\\usepackage[utf8]{inputenc}\\usepackage{lmodern}"
-        "\\usepackage[backend=biber,style=authoryear]{biblatex}\\addbibresource{refs.bib}\n"
+        "\\usepackage[backend=biber,style=authoryear]{biblatex}\\addbibresource{refs.bib}\\pagestyle{empty}\n"
         "\\begin{document}\\nocite{*}\\printbibliography\\end{document}\n",
         encoding="utf-8",
     )
@@ -249,7 +258,7 @@ def test_pandoc_reads_csl_json_bibtex_and_biblatex_alike(tmp_path: Path) -> None
     for entry in ALL:
         label = labels["csl-json"][entry.id]
         first = author_names(entry)[0]
-        assert (first.literal or first.family) in label, (entry.id, label)
+        assert (first.literal or first.family) in label.replace("\u2019", "'"), (entry.id, label)  # pandoc's smart quotes
         assert label.count(str(entry.year)) == 1, (entry.id, label)
     text = outputs["csl-json"][0].split("References", 1)[1]
     for entry in ALL:
@@ -284,3 +293,34 @@ def test_citation_js_reads_names_with_their_parts(tmp_path: Path, kind: str, exp
                 assert (read["family"], read["given"]) == (name.family_with_particle, name.given), (entry.id, read)
         assert "undefined" not in item["reference"]
         assert str(entry.year) in item["reference"]
+
+
+# Text the validator refuses (braces, backslashes), as if it had been bypassed.
+UNVALIDATED = hostile(
+    "evil2024latex",
+    title="\\write18{touch pwned} \\input{/etc/hostname} \\immediate\\write18{touch pwned2} Unbalanced {Braces} and }",
+    authors=("Jane \\input{/etc/hostname} Doe",),
+    venue="\\write18{touch pwned3}",
+)
+
+
+def test_no_tex_from_an_entry_runs_even_with_shell_escape(tmp_path: Path) -> None:
+    (tmp_path / "refs.bib").write_text(export_bibtex([*ALL, UNVALIDATED]), encoding="utf-8")
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\\usepackage[T1]{fontenc}\\usepackage[utf8]{inputenc}\\usepackage{lmodern}"
+        "\\usepackage{natbib}\\usepackage{hyperref}\\pagestyle{empty}\n\\begin{document}\\nocite{*}\\bibliographystyle{plainnat}"
+        "\\bibliography{refs}\\end{document}\n",
+        encoding="utf-8",
+    )
+    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-shell-escape", "doc.tex"]
+    assert run(latex, tmp_path).returncode == 0
+    assert run(["bibtex", "doc"], tmp_path).returncode == 0
+    for _ in range(2):
+        assert run(latex, tmp_path).returncode == 0
+    assert not list(tmp_path.glob("pwned*"))
+    text = run(["pdftotext", "doc.pdf", "-"], tmp_path).stdout
+    assert os.uname().nodename not in text
+    assert "write18" in text  # the entry's text is printed, not run
+    flat = " ".join(text.split())
+    assert "unbalanced {braces} and }" in flat.lower()  # printed as text (sentence-cased by the style)
+    assert "Specials in titles: 50% of $5 & #1_x" in flat

@@ -76,6 +76,7 @@ def implicit_type(node: Scalar) -> str | None:
 
 
 _compiled = functools.cache(re.compile)
+_LATEX_MARKUP = re.compile(r"[{}\\]")
 # Letters that render as blank space (Braille blank, Hangul fillers).
 _BLANK_LETTERS = frozenset("\u2800\u3164\u115f\u1160\uffa0")
 _INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cf", "Cc", "Mn", "Me"})
@@ -126,6 +127,7 @@ class Text(FieldType):
     multiline: bool = False
     pattern: str | None = None
     pattern_help: str = ""
+    plain: bool = False  # bibliographic text: no LaTeX markup (braces, backslashes)
 
     def scalar(self, node: Node, ctx: Context, path: str, expected: str = "text") -> str | _Invalid:
         if not isinstance(node, Scalar):
@@ -165,11 +167,16 @@ class Text(FieldType):
             return f"text is {len(value)} characters; the limit is {self.max_length}"
         if not self.multiline and ("\n" in value or "\r" in value):
             return "must be a single line"
-        problem = character_problem(value)
+        problem = character_problem(value) or self._markup_problem(value)
         if problem:
             return problem
         if self.pattern and not _compiled(self.pattern).fullmatch(value):
             return f"malformed value '{shown(value)}'; {self.pattern_help}"
+        return None
+
+    def _markup_problem(self, value: str) -> str | None:
+        if self.plain and _LATEX_MARKUP.search(value):
+            return "braces and backslashes are not allowed here (LaTeX markup); write the text as printed"
         return None
 
     def json_schema(self, taxonomy: Taxonomy) -> dict[str, Any]:

@@ -34,25 +34,25 @@ EVIDENCE_WITHOUT_SOURCE = ("paper", "abstract")  # the entry's own links lead th
 
 EntryId = Text(max_length=80, pattern=ID_PATTERN, pattern_help=ID_HELP)
 Line = Text(max_length=300)
+Bibliographic = Text(max_length=500, plain=True)  # printed by citation tools: no LaTeX markup
+Name = Text(max_length=200, plain=True)
 Markdown = Text(max_length=6000, multiline=True)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class TitleVersion:
-    title: str = spec(Text(max_length=500), "An earlier title.", "Emulated Disalignment: ...")
+    title: str = spec(Bibliographic, "An earlier title.", "Emulated Disalignment: ...")
     version: str = spec(Line, "Where that title was used.", "arXiv v1")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class NameParts:
-    author: str = spec(Text(max_length=200), "The author, exactly as listed under authors.", "Ludwig van Beethoven")
-    given: str | None = spec(Text(max_length=200), "Given names.", "Ludwig", optional=True)
-    family: str | None = spec(Text(max_length=200), "Family name, without a particle.", "Beethoven", optional=True)
-    particle: str | None = spec(Text(max_length=50), "A particle before the family name.", "van", optional=True)
-    suffix: str | None = spec(Text(max_length=50), "A suffix such as Jr. or III.", "Jr.", optional=True)
-    literal: str | None = spec(
-        Text(max_length=200), "The whole name, for an organisation that has no parts.", "OpenAI", optional=True
-    )
+    author: str = spec(Name, "The author, exactly as listed under authors.", "Ludwig van Beethoven")
+    given: str | None = spec(Name, "Given names.", "Ludwig", optional=True)
+    family: str | None = spec(Name, "Family name, without a particle.", "Beethoven", optional=True)
+    particle: str | None = spec(Name, "A particle before the family name.", "van", optional=True)
+    suffix: str | None = spec(Name, "A suffix such as Jr. or III.", "Jr.", optional=True)
+    literal: str | None = spec(Name, "The whole name, for an organisation that has no parts.", "OpenAI", optional=True)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -123,9 +123,7 @@ class Relation:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Reference:
-    title: str = spec(
-        Text(max_length=500), "Title of a cited work that has no entry yet.", "Direct Preference Optimization"
-    )
+    title: str = spec(Bibliographic, "Title of a cited work that has no entry yet.", "Direct Preference Optimization")
     arxiv: str | None = spec(
         Text(max_length=40, pattern=ARXIV_PATTERN, pattern_help="expected an arXiv id such as 2305.18290"),
         "Its arXiv id.",
@@ -145,7 +143,7 @@ class Reference:
 class Entry:
     id: str = spec(EntryId, "The entry's id, equal to the file name without .yaml.", "zhou2024emulated")
     title: str = spec(
-        Text(max_length=500),
+        Bibliographic,
         "The title as published.",
         "Emulated Disalignment: Safety Alignment for Large Language Models May Backfire!",
     )
@@ -162,7 +160,7 @@ class Entry:
         optional=True,
     )
     authors: tuple[str, ...] = spec(
-        ListOf(Text(max_length=200), min_items=1, max_items=500),
+        ListOf(Name, min_items=1, max_items=500),
         "Every author in the paper's order, each name as printed.",
         ["Zhanhui Zhou", "Jie Liu"],
     )
@@ -173,7 +171,9 @@ class Entry:
         optional=True,
     )
     year: int = spec(Integer(1950), "Year of the version cited.", 2024)
-    venue: str = spec(Line, "Where the paper was published, or 'arXiv preprint'.", "ACL 2024")
+    venue: str = spec(
+        Text(max_length=300, plain=True), "Where the paper was published, or 'arXiv preprint'.", "ACL 2024"
+    )
     venue_type: str = spec(Choice("venue type", VENUE_TYPES), "The type of venue.", "conference")
     arxiv: str | None = spec(
         Text(
