@@ -74,5 +74,6 @@ def build_site_content(
     for e in entries:
         source = collection.root / f"{e.id}.yaml"
         files[f"{DOWNLOADS_DIR}/{ENTRY_SOURCE_DIR}/{e.id}.yaml"] = source.read_bytes()
+        files[f"{DOWNLOADS_DIR}/{ENTRY_SOURCE_DIR}/{e.id}.bib"] = ctx.bibtex(e).encode("utf-8")
     pages.append(downloads_page(files, used_tags))
     return SiteContent(pages, files)

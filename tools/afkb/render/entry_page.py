@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from afkb.export import venue_without_year
 from afkb.names import author_names
@@ -116,7 +115,6 @@ def json_ld(entry: Entry, ctx: SiteContext) -> dict[str, Any]:
         "@type": "ScholarlyArticle",
         "@id": href(page, page),
         "name": entry.title,
-        "headline": entry.title,
         "author": [_person(a, n) for a, n in zip(entry.authors, author_names(entry), strict=True)],
         "datePublished": str(entry.year),
         "identifier": identifiers,
@@ -157,8 +155,7 @@ def render_entry_page(entry: Entry, ctx: SiteContext) -> GeneratedPage:
         relation_groups=_relation_groups(entry, ctx),
         bibtex=bibtex,
         reference=formatted_reference(entry),
-        # The file is in the link itself: one file fewer per paper to write and serve.
-        bibtex_download="data:application/x-bibtex;charset=utf-8," + quote(bibtex, safe=""),
+        bibtex_download=href(page, f"{DOWNLOADS_DIR}/{ENTRY_SOURCE_DIR}/{entry.id}.bib"),
         edit_url=f"{ctx.edit_base_url.rstrip('/')}/{source}" if ctx.edit_base_url else None,
         source=source,
         source_link=href(page, f"{DOWNLOADS_DIR}/{source}").rstrip("/"),
