@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 from afkb.collection import load_collection
+from afkb.schema import Entry, Finding, Takeaway, ThreatModel
 from afkb.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,3 +125,25 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the validation cache of tests out of the user's cache directory."""
     monkeypatch.setenv("AFKB_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+def entry_object(**overrides: object) -> Entry:
+    """An entry made directly (as if validation had been bypassed), for exporter tests."""
+    fields: dict[str, object] = {
+        "id": "doe2024example",
+        "title": "An Example",
+        "authors": ("Jane Doe",),
+        "year": 2024,
+        "venue": "ACL 2024",
+        "venue_type": "conference",
+        "arxiv": "2401.00001",
+        "kind": "attack",
+        "tags": ("lora",),
+        "threat_model": ThreatModel(access=("open-weights",), summary="s"),
+        "summary": "s" * 200,
+        "findings": (Finding(claim="c", where="Table 1", evidence="paper"),),
+        "takeaways": (Takeaway(text="t", threat="fine-tuning-attack"),),
+        "added": dt.date(2024, 1, 1),
+    }
+    fields.update(overrides)
+    return Entry(**fields)  # type: ignore[arg-type]

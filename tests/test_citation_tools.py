@@ -9,7 +9,6 @@ once, and its DOI and URL intact.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import re
@@ -26,33 +25,17 @@ from afkb.export.csl import export_csl_json
 from afkb.export.ris import export_ris
 from afkb.export.titles import split_title
 from afkb.names import author_names
-from afkb.schema import Entry, Finding, NameParts, Takeaway, ThreatModel
+from afkb.schema import Entry, NameParts
 from afkb.uri import as_uri
-from conftest import ENTRIES, ROOT
+from conftest import ENTRIES, ROOT, entry_object
 
 pytestmark = pytest.mark.slow
 REAL = sorted(load_collection(ENTRIES).entries.values(), key=lambda e: e.id)
 
 
 def hostile(entry_id: str, **fields: object) -> Entry:
-    base: dict[str, object] = {
-        "id": entry_id,
-        "title": "A Paper",
-        "authors": ("Jane Doe",),
-        "year": 2024,
-        "venue": "NeurIPS 2024",
-        "venue_type": "conference",
-        "url": "https://example.org/paper",
-        "kind": "attack",
-        "tags": ("lora",),
-        "threat_model": ThreatModel(access=("open-weights",), summary="s"),
-        "summary": "s" * 200,
-        "findings": (Finding(claim="c", where="Table 1", evidence="paper"),),
-        "takeaways": (Takeaway(text="t", threat="fine-tuning-attack"),),
-        "added": dt.date(2024, 1, 1),
-    }
-    base.update(fields)
-    return Entry(**base)  # type: ignore[arg-type]
+    defaults = {"title": "A Paper", "venue": "NeurIPS 2024", "arxiv": None, "url": "https://example.org/paper"}
+    return entry_object(**{"id": entry_id, **defaults, **fields})
 
 
 HOSTILE = [
@@ -142,6 +125,35 @@ def detex(text: str) -> str:
     return re.sub(r"\\([%&#_$])", r"\1", text)
 
 
+# --- LaTeX documents ------------------------------------------------------------------------------
+
+FONTS = "\\usepackage[T1]{fontenc}\\usepackage[utf8]{inputenc}\\usepackage{lmodern}\\pagestyle{empty}"
+
+
+def latex_run(
+    tmp_path: Path, bibliography: str, preamble: str, body: str, processor: list[str], *, shell_escape: bool = False
+) -> tuple[str, str]:
+    """refs.bib and doc.tex written, pdflatex, the bibliography processor, pdflatex twice: every
+    run must succeed and the final log hold no warning. Returns (processor output, PDF text)."""
+    (tmp_path / "refs.bib").write_text(bibliography, encoding="utf-8")
+    (tmp_path / "doc.tex").write_text(
+        f"\\documentclass{{article}}{FONTS}{preamble}\n\\begin{{document}}{body}\\end{{document}}\n", encoding="utf-8"
+    )
+    escape = "-shell-escape" if shell_escape else "-no-shell-escape"
+    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", escape, "doc.tex"]
+    assert run(latex, tmp_path).returncode == 0
+    processed = run([*processor, "doc"], tmp_path)
+    assert processed.returncode == 0, processed.stdout[-3000:]
+    for _ in range(2):
+        result = run(latex, tmp_path)
+        assert result.returncode == 0, result.stdout[-3000:]
+    log = (tmp_path / "doc.log").read_text(encoding="utf-8", errors="replace")
+    warnings = re.findall(r"^.*Warning.*$", log, re.MULTILINE)
+    assert not warnings, warnings[:5]
+    assert "Invalid UTF-8" not in log
+    return processed.stdout, run(["pdftotext", "doc.pdf", "-"], tmp_path).stdout
+
+
 # --- BibTeX: plain, plainnat with hyperref, abbrvnat ---------------------------------------------
 
 PREAMBLES = {
@@ -151,79 +163,61 @@ PREAMBLES = {
 }
 
 
+def check_bibtex_reference(style: str, entry: Entry, written: str) -> None:
+    """One reference of the .bbl: its authors, venue, year once, DOI, URL and arXiv id."""
+    item = detex(written)
+    names = author_names(entry)
+    for name in names:
+        assert alnum(name.literal or name.family) in alnum(item), (style, entry.id, name)
+        if style == "abbrvnat" and name.given:  # initials, a non-ASCII one whole: "Ł. Kuciński", "Y.-G. Jiang"
+            initials = "".join(part[0] for part in re.split(r"[\s-]+", name.given) if part)
+            assert alnum(f"{initials}{name.particle}{name.family}") in alnum(item), (entry.id, name)
+    unwrapped = written.replace("%\n", "")  # BibTeX wraps long words with a comment
+    body = re.sub(r"^(?:\[.*?\])?\{[^}]*\}", "", unwrapped, count=1, flags=re.DOTALL)  # not the label or key
+    body = re.sub(r"\\(?:url|doi|href)\{[^}]*\}|https?://\S+", "", body)
+    body = body.replace(entry.doi or "\0", "").replace(entry.arxiv or "\0", "")
+    assert len(re.findall(rf"(?<!\d){entry.year}(?!\d)", detex(body))) == 1, (style, entry.id, body)  # once
+    if entry.venue_type in {"conference", "workshop", "journal", "report"}:
+        assert alnum(venue_without_year(entry)) in alnum(item), (style, entry.id)
+    for identifier in (entry.doi, entry.url) if style != "plain" else ():
+        if identifier:
+            assert as_uri(identifier) in unwrapped, (style, entry.id, identifier)  # intact
+    if entry.arxiv and entry.venue_type == "preprint":
+        assert alnum(f"arXiv:{entry.arxiv}") in alnum(item), (style, entry.id)
+
+
 @pytest.mark.parametrize("style", list(PREAMBLES))
 def test_bibtex_styles_print_every_reference_right(tmp_path: Path, style: str) -> None:
-    (tmp_path / "refs.bib").write_text(export_bibtex(ALL), encoding="utf-8")
-    (tmp_path / "doc.tex").write_text(
-        "\\documentclass{article}\\usepackage[T1]{fontenc}\\usepackage[utf8]{inputenc}\\usepackage{lmodern}"
-        f"{PREAMBLES[style]}\\pagestyle{{empty}}\n\\begin{{document}}\\nocite{{*}}\\bibliographystyle{{{style}}}"
-        "\\bibliography{refs}\\end{document}\n",
-        encoding="utf-8",
-    )
-    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "doc.tex"]
-    assert run(latex, tmp_path).returncode == 0
-    bibtex = run(["bibtex", "doc"], tmp_path)
+    body = f"\\nocite{{*}}\\bibliographystyle{{{style}}}\\bibliography{{refs}}"
+    _, text = latex_run(tmp_path, export_bibtex(ALL), PREAMBLES[style], body, ["bibtex"])
     blg = (tmp_path / "doc.blg").read_text(encoding="utf-8", errors="replace")
     assert "Warning--" not in blg, blg[-3000:]
     assert "error message" not in blg, blg[-3000:]
-    assert bibtex.returncode == 0, bibtex.stdout[-3000:]
-    for _ in range(2):
-        result = run(latex, tmp_path)
-        assert result.returncode == 0, result.stdout[-3000:]
-    log = (tmp_path / "doc.log").read_text(encoding="utf-8", errors="replace")
-    assert not re.findall(r"^.*Warning.*$", log, re.MULTILINE), re.findall(r"^.*Warning.*$", log, re.MULTILINE)[:5]
-    assert "Invalid UTF-8" not in log
-    pdf_text = alnum(run(["pdftotext", "doc.pdf", "-"], tmp_path).stdout)
     items = bibitems((tmp_path / "doc.bbl").read_text(encoding="utf-8"))
     assert sorted(items) == sorted(e.id for e in ALL)
     for entry in ALL:
-        item = detex(items[entry.id])
-        assert alnum(sentence_case(entry)) in pdf_text, (style, entry.id, sentence_case(entry))
-        names = author_names(entry)
-        for name in names:
-            assert alnum(name.literal or name.family) in alnum(item), (style, entry.id, name)
-        if style == "abbrvnat":  # initials, a non-ASCII one whole: "Ł. Kuciński", "Y.-G. Jiang"
-            for name in names:
-                if name.given:
-                    initials = "".join(part[0] for part in re.split(r"[\s-]+", name.given) if part)
-                    assert alnum(f"{initials}{name.particle}{name.family}") in alnum(item), (entry.id, name)
-        without_ids = item.replace(entry.doi or "\0", "").replace(entry.arxiv or "\0", "")
-        without_ids = re.sub(r"https?://\S+", "", without_ids)
-        assert len(re.findall(rf"(?<!\d){entry.year}(?!\d)", detex(without_ids))) >= 1
-        if entry.venue_type in {"conference", "workshop", "journal", "report"}:
-            assert alnum(venue_without_year(entry)) in alnum(item), (style, entry.id)
-        if style != "plain" and entry.doi:
-            assert as_uri(entry.doi) in items[entry.id].replace("%\n", ""), (style, entry.id)
-        if entry.arxiv and entry.venue_type == "preprint":
-            assert alnum(f"arXiv:{entry.arxiv}") in alnum(item), (style, entry.id)
-    assert "Kuci" in run(["pdftotext", "doc.pdf", "-"], tmp_path).stdout
+        assert alnum(sentence_case(entry)) in alnum(text), (style, entry.id, sentence_case(entry))
+        check_bibtex_reference(style, entry, items[entry.id])
+    assert "Kuciński" in text
 
 
 # --- BibLaTeX through biber ----------------------------------------------------------------------
 
 
 def test_biblatex_through_biber(tmp_path: Path) -> None:
-    (tmp_path / "refs.bib").write_text(export_bibtex(ALL, biblatex=True), encoding="utf-8")
-    (tmp_path / "doc.tex").write_text(
-        "\\documentclass{article}\\usepackage[T1]{fontenc}\\usepackage[utf8]{inputenc}\\usepackage{lmodern}"
-        "\\usepackage[backend=biber,style=authoryear]{biblatex}\\addbibresource{refs.bib}\\pagestyle{empty}\n"
-        "\\begin{document}\\nocite{*}\\printbibliography\\end{document}\n",
-        encoding="utf-8",
+    preamble = "\\usepackage[backend=biber,style=authoryear]{biblatex}\\addbibresource{refs.bib}"
+    log, text = latex_run(
+        tmp_path, export_bibtex(ALL, biblatex=True), preamble, "\\nocite{*}\\printbibliography", ["biber"]
     )
-    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "doc.tex"]
-    assert run(latex, tmp_path).returncode == 0
-    biber = run(["biber", "doc"], tmp_path)
-    assert biber.returncode == 0, biber.stdout[-3000:]
-    assert not re.findall(r"^(?:WARN|ERROR) .*$", biber.stdout, re.MULTILINE), biber.stdout[-3000:]
-    for _ in range(2):
-        assert run(latex, tmp_path).returncode == 0
-    log = (tmp_path / "doc.log").read_text(encoding="utf-8", errors="replace")
-    assert not re.findall(r"^.*Warning.*$", log, re.MULTILINE), re.findall(r"^.*Warning.*$", log, re.MULTILINE)[:5]
-    pdf = alnum(run(["pdftotext", "doc.pdf", "-"], tmp_path).stdout)
+    assert not re.findall(r"^(?:WARN|ERROR) .*$", log, re.MULTILINE), log[-3000:]
+    pdf = alnum(text)
     for entry in ALL:
         assert alnum(" ".join(entry.title.split())) in pdf, entry.id  # biblatex keeps the title's case
         first = author_names(entry)[0]
         assert alnum(first.literal or first.family) in pdf, entry.id
+        for identifier in (entry.doi, entry.url, entry.arxiv):
+            if identifier:
+                assert alnum(as_uri(identifier)) in pdf, (entry.id, identifier)  # printed intact
 
 
 # --- pandoc's citeproc: three inputs, one set of labels --------------------------------------------
@@ -258,7 +252,10 @@ def test_pandoc_reads_csl_json_bibtex_and_biblatex_alike(tmp_path: Path) -> None
     for entry in ALL:
         label = labels["csl-json"][entry.id]
         first = author_names(entry)[0]
-        assert (first.literal or first.family) in label.replace("\u2019", "'"), (entry.id, label)  # pandoc's smart quotes
+        assert (first.literal or first.family) in label.replace("\u2019", "'"), (
+            entry.id,
+            label,
+        )  # pandoc's smart quotes
         assert label.count(str(entry.year)) == 1, (entry.id, label)
     text = outputs["csl-json"][0].split("References", 1)[1]
     for entry in ALL:
@@ -267,6 +264,10 @@ def test_pandoc_reads_csl_json_bibtex_and_biblatex_alike(tmp_path: Path) -> None
                 assert run_text in text, (entry.id, run_text)  # capitals kept
         if entry.doi:
             assert entry.doi in text, entry.id
+    for line in filter(None, (line.strip() for line in text.splitlines())):
+        bare = re.sub(r"https?://\S+|doi:\S+|arXiv:\S+|\b10\.\d{4,9}/\S+", "", line)
+        for year in set(re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", bare)):
+            assert len(re.findall(rf"(?<!\d){year}(?!\d)", bare)) == 1, line  # no year printed twice
     assert "Kuciński" in text
     assert "Beethoven, Ludwig van" in text or "van Beethoven" in text
 
@@ -305,20 +306,10 @@ UNVALIDATED = hostile(
 
 
 def test_no_tex_from_an_entry_runs_even_with_shell_escape(tmp_path: Path) -> None:
-    (tmp_path / "refs.bib").write_text(export_bibtex([*ALL, UNVALIDATED]), encoding="utf-8")
-    (tmp_path / "doc.tex").write_text(
-        "\\documentclass{article}\\usepackage[T1]{fontenc}\\usepackage[utf8]{inputenc}\\usepackage{lmodern}"
-        "\\usepackage{natbib}\\usepackage{hyperref}\\pagestyle{empty}\n\\begin{document}\\nocite{*}\\bibliographystyle{plainnat}"
-        "\\bibliography{refs}\\end{document}\n",
-        encoding="utf-8",
-    )
-    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-shell-escape", "doc.tex"]
-    assert run(latex, tmp_path).returncode == 0
-    assert run(["bibtex", "doc"], tmp_path).returncode == 0
-    for _ in range(2):
-        assert run(latex, tmp_path).returncode == 0
+    preamble = "\\usepackage{natbib}\\usepackage{hyperref}"
+    body = "\\nocite{*}\\bibliographystyle{plainnat}\\bibliography{refs}"
+    _, text = latex_run(tmp_path, export_bibtex([*ALL, UNVALIDATED]), preamble, body, ["bibtex"], shell_escape=True)
     assert not list(tmp_path.glob("pwned*"))
-    text = run(["pdftotext", "doc.pdf", "-"], tmp_path).stdout
     assert os.uname().nodename not in text
     assert "write18" in text  # the entry's text is printed, not run
     flat = " ".join(text.split())

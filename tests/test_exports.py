@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import json
 import re
@@ -23,32 +22,11 @@ from afkb.export.csl import export_csl_json
 from afkb.export.formats import export_collection
 from afkb.export.ris import export_ris
 from afkb.names import PersonName, author_names
-from afkb.schema import Entry, Finding, NameParts, Takeaway, ThreatModel
-from conftest import ENTRIES, ROOT
+from afkb.schema import NameParts
+from conftest import ENTRIES, ROOT, entry_object
 
 GOLDEN = ROOT / "tests" / "golden"
 ENTRIES_LIST = sorted(load_collection(ENTRIES).entries.values(), key=lambda e: e.id)
-
-
-def make_entry(**overrides: object) -> Entry:
-    fields: dict[str, object] = {
-        "id": "doe2024example",
-        "title": "An Example",
-        "authors": ("Jane Doe",),
-        "year": 2024,
-        "venue": "ACL 2024",
-        "venue_type": "conference",
-        "arxiv": "2401.00001",
-        "kind": "attack",
-        "tags": ("lora",),
-        "threat_model": ThreatModel(access=("open-weights",), summary="s"),
-        "summary": "s" * 200,
-        "findings": (Finding(claim="c", where="Table 1", evidence="paper"),),
-        "takeaways": (Takeaway(text="t", threat="fine-tuning-attack"),),
-        "added": dt.date(2024, 1, 1),
-    }
-    fields.update(overrides)
-    return Entry(**fields)  # type: ignore[arg-type]
 
 
 def printed(name: PersonName) -> str:
@@ -109,7 +87,7 @@ def test_bibtex_types_follow_the_venue() -> None:
         ("preprint", "misc"),
         ("report", "techreport"),
     ]:
-        library = bibtexparser.parse_string(export_bibtex([make_entry(venue_type=venue_type)]))
+        library = bibtexparser.parse_string(export_bibtex([entry_object(venue_type=venue_type)]))
         assert library.entries[0].entry_type == expected
 
 
@@ -138,7 +116,7 @@ def test_acronyms_are_protected() -> None:
 
 
 def test_hostile_bibtex_fields_cannot_inject_commands() -> None:
-    entry = make_entry(title=r"}, author={evil}, x={\input{x}", authors=(r"\write18{id}", "A } B"))
+    entry = entry_object(title=r"}, author={evil}, x={\input{x}", authors=(r"\write18{id}", "A } B"))
     text = export_bibtex([entry])
     library = bibtexparser.parse_string(text)
     assert library.failed_blocks == []
@@ -175,7 +153,7 @@ def test_csl_json_data_model() -> None:
 
 def test_csl_name_splitting_only_when_unambiguous() -> None:
     authors = ("Zhanhui Zhou", "Bill Yuchen Lin", "Ludwig van Beethoven", "Martin Luther King, Jr.", "Team & Co")
-    item = json.loads(export_csl_json([make_entry(authors=authors)]))[0]
+    item = json.loads(export_csl_json([entry_object(authors=authors)]))[0]
     assert item["author"] == [
         {"family": "Zhou", "given": "Zhanhui"},
         {"family": "Lin", "given": "Bill Yuchen"},
@@ -184,7 +162,7 @@ def test_csl_name_splitting_only_when_unambiguous() -> None:
         {"literal": "Team & Co"},
     ]
     stated = (NameParts(author="Bill Yuchen Lin", given="Bill", family="Yuchen Lin"),)
-    item = json.loads(export_csl_json([make_entry(authors=authors, name_parts=stated)]))[0]
+    item = json.loads(export_csl_json([entry_object(authors=authors, name_parts=stated)]))[0]
     assert item["author"][1] == {"family": "Yuchen Lin", "given": "Bill"}
 
 
@@ -198,7 +176,7 @@ def test_ris_reads_back_with_rispy() -> None:
 
 
 def test_ris_line_breaks_cannot_forge_tags() -> None:
-    text = export_ris([make_entry(title="Title\nER  - \nTY  - JOUR\nTI  - forged")])
+    text = export_ris([entry_object(title="Title\nER  - \nTY  - JOUR\nTI  - forged")])
     records = rispy.loads(text)
     assert len(records) == 1
     assert records[0]["title"] == "Title ER - TY - JOUR TI - forged"
@@ -210,7 +188,7 @@ def test_graphml_escapes_markup_characters_in_every_field(tmp_path: Path) -> Non
     from afkb.schema import Reference
 
     hostile = "A & B <c> \"d\" 'e'"
-    entry = make_entry(title=f"Title {hostile}", tags=("lora",), references=(Reference(title=f"Cited {hostile}"),))
+    entry = entry_object(title=f"Title {hostile}", tags=("lora",), references=(Reference(title=f"Cited {hostile}"),))
     path = tmp_path / "g.graphml"
     path.write_text(export_graphml(build_graph([entry])), encoding="utf-8")
     graph = nx.read_graphml(path)

@@ -20,8 +20,8 @@ import yaml
 
 from afkb.atomic import SITE_MARKER
 from afkb.export.bibtex import export_bibtex
-from afkb.schema import Entry, Finding, Takeaway, ThreatModel
-from conftest import make_project, problem_lines, run_afkb, valid_fields, write_entry
+from afkb.schema import Entry
+from conftest import entry_object, make_project, problem_lines, run_afkb, valid_fields, write_entry
 from htmlscan import ElementScan
 from test_site import tree_digest
 
@@ -34,24 +34,9 @@ EMOJI_TITLE = "🦙 ![x](data:,x) <img src=x onerror=window.__pwned=5> [a](javas
 
 def entry_with(**overrides: object) -> Entry:
     """An entry object made directly, as if validation had been bypassed."""
-    fields: dict[str, object] = {
-        "id": "doe2024forged",
-        "title": "A Paper",
-        "authors": ("Jane Doe",),
-        "year": 2024,
-        "venue": "ACL 2024",
-        "venue_type": "conference",
-        "url": "https://example.org/",
-        "kind": "attack",
-        "tags": ("lora",),
-        "threat_model": ThreatModel(access=("open-weights",), summary="s"),
-        "summary": "s" * 200,
-        "findings": (Finding(claim="c", where="Table 1", evidence="paper"),),
-        "takeaways": (Takeaway(text="t", threat="fine-tuning-attack"),),
-        "added": __import__("datetime").date(2024, 1, 1),
-    }
-    fields.update(overrides)
-    return Entry(**fields)  # type: ignore[arg-type]
+    return entry_object(
+        **{"id": "doe2024forged", "title": "A Paper", "arxiv": None, "url": "https://example.org/", **overrides}
+    )
 
 
 # --- URLs cannot forge BibTeX records or run LaTeX -------------------------------------------

@@ -211,6 +211,16 @@ def taxonomy() -> None:
     click.echo(json.dumps(data, indent=2))
 
 
+config_file_option = click.option(
+    "-f",
+    "--config-file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="The project's MkDocs configuration (hand-written pages, theme, plugin options).",
+)
+
+
 @main.command("build")
 @entries_option
 @click.option(
@@ -219,14 +229,7 @@ def taxonomy() -> None:
     default=None,
     help="Where to write the site (default: site_dir of mkdocs.yml).",
 )
-@click.option(
-    "-f",
-    "--config-file",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=Path("mkdocs.yml"),
-    show_default=True,
-    help="The MkDocs configuration.",
-)
+@config_file_option
 @click.option("--strict/--no-strict", default=True, show_default=True, help="Fail on any MkDocs warning.")
 def build_command(entries_dir: Path, site_dir: Path | None, config_file: Path, *, strict: bool) -> None:
     """Validate the entries, then build the site; a failure leaves the old site as it was."""
@@ -250,14 +253,7 @@ def build_command(entries_dir: Path, site_dir: Path | None, config_file: Path, *
     required=True,
     help="Where to write the site source: DIR/mkdocs.yml, DIR/docs and DIR/overrides.",
 )
-@click.option(
-    "-f",
-    "--config-file",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=Path("mkdocs.yml"),
-    show_default=True,
-    help="The project's MkDocs configuration (its hand-written pages, theme and plugin options).",
-)
+@config_file_option
 @click.option(
     "--node-modules",
     type=click.Path(path_type=Path, file_okay=False),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -18,10 +19,9 @@ def landing_url(entry: Entry) -> str | None:
 
 
 def venue_without_year(entry: Entry) -> str:
-    """The venue without a trailing year equal to the entry's ("ACL 2024" -> "ACL"), so that a
-    style printing the venue and then the year does not print the year twice."""
-    venue = entry.venue
-    suffix = f" {entry.year}"
-    if venue.endswith(suffix) and len(venue) > len(suffix):
-        return venue[: -len(suffix)].rstrip(" ,'")
-    return venue
+    """The venue without the entry's year as a word of its own ("ACL 2024" -> "ACL", "NeurIPS 2023
+    Datasets and Benchmarks Track" -> "NeurIPS Datasets and Benchmarks Track"), so that a style
+    printing the venue and then the year does not print the year twice."""
+    stripped = re.sub(rf"(?<![\w-]){entry.year}(?![\w-])", " ", entry.venue)
+    stripped = re.sub(r"\s+", " ", stripped).strip(" ,'")
+    return stripped or entry.venue
