@@ -51,7 +51,7 @@ BIBLATEX_TYPES = {
     "workshop": "inproceedings",
     "journal": "article",
     "report": "report",
-    "preprint": "online",
+    "preprint": "misc",  # like BibTeX's; pandoc reads @online as a web page and prints its year twice
 }
 
 
@@ -130,7 +130,7 @@ def _fields(entry: Entry, *, biblatex: bool) -> list[model.Field]:
         fields.append((container, venue))
     elif entry.venue_type == "report":
         fields.append(("institution", venue))
-    elif entry.arxiv and not biblatex:
+    elif entry.arxiv:
         # plain and natbib styles print howpublished for @misc, and nothing of eprint
         fields.append(("howpublished", f"arXiv preprint arXiv:{entry.arxiv}"))
     elif not entry.arxiv:
