@@ -85,6 +85,15 @@ def test_entry_page_content_and_citation_meta(built_site: Path) -> None:
     assert 'href="../../downloads/entries/zhou2024emulated.yaml"' in html
 
 
+def test_the_answer_in_one_sentence_stands_under_the_title(built_site: Path) -> None:
+    with_tldr = [e for e in REAL.entries.values() if e.tldr]
+    assert with_tldr
+    for entry in with_tldr:
+        page = (built_site / "papers" / entry.id / "index.html").read_text(encoding="utf-8")
+        assert f'<p class="afkb-tldr">{markupsafe.escape(entry.tldr)}</p>' in page, entry.id
+        assert page.index('class="afkb-tldr"') < page.index('class="afkb-authors"')
+
+
 def test_relation_notes_show_on_the_source_and_the_target_page(built_site: Path) -> None:
     """SALAD-Bench's note on citing SafetyBench says where the link was checked; both pages show it."""
     (note,) = [r.note for r in REAL.entries["li2024saladbench"].relations if r.target == "zhang2023safetybench"]
