@@ -26,12 +26,17 @@ def umask() -> int:
     return mask
 
 
+def new_file_mode() -> int:
+    """The mode the umask gives a new file."""
+    return 0o666 & ~umask()
+
+
 def _mode_for(path: Path) -> int:
     """The mode a rewrite of ``path`` gets: the existing file's, else what the umask gives a new file."""
     try:
         status = path.lstat()
     except FileNotFoundError:
-        return 0o666 & ~umask()
+        return new_file_mode()
     if not stat.S_ISREG(status.st_mode):
         raise AfkbError(f"{path}: exists and is not a regular file; not replaced")
     return stat.S_IMODE(status.st_mode)
@@ -92,7 +97,7 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 def create_exclusive(path: Path, text: str) -> None:
     """Create a new file; never overwrite one (raises FileExistsError)."""
-    tmp = _write_beside(path, text.encode("utf-8"), 0o666 & ~umask())
+    tmp = _write_beside(path, text.encode("utf-8"), new_file_mode())
     try:
         os.link(tmp, path)  # fails if path exists
     finally:

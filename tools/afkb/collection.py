@@ -94,8 +94,8 @@ def _check_directory(
     taxonomy: Taxonomy,
     progress: Callable[[int, int], None] | None,
     check: Callable[[Path, Taxonomy, str], FileResult],
-) -> tuple[list[FileResult], list[Problem], int]:
-    """Every file's result, every problem (sorted) and the number of files valid on their own."""
+) -> tuple[list[FileResult], list[Problem], set[str]]:
+    """Every file's result, every problem (sorted) and the files that have a problem."""
     files, labels, problems = _scan(root)
     results: list[FileResult] = []
     for number, (path, label) in enumerate(zip(files, labels, strict=True), start=1):
@@ -107,9 +107,12 @@ def _check_directory(
     problems.extend(_duplicate_identifiers(results))
     problems.extend(_relation_targets(results, known_ids=_all_ids(results)))
     problems = sort_problems(problems)
-    with_problems = {p.path for p in problems}
-    valid = sum(1 for r in results if r.label not in with_problems and r.facts is not None and r.facts.valid)
-    return results, problems, valid
+    return results, problems, {p.path for p in problems}
+
+
+def _valid_files(results: list[FileResult], with_problems: set[str]) -> int:
+    """Files valid on their own and without a collection-level problem (cache answers included)."""
+    return sum(1 for r in results if r.label not in with_problems and r.facts is not None and r.facts.valid)
 
 
 def load_collection(
@@ -120,9 +123,9 @@ def load_collection(
     """Validate every entry in ``root`` and the collection as a whole; every entry is parsed."""
     taxonomy = taxonomy or load_taxonomy()
     root = root.absolute()
-    results, problems, valid = _check_directory(root, taxonomy, progress, validate_file)
+    results, problems, with_problems = _check_directory(root, taxonomy, progress, validate_file)
+    valid = _valid_files(results, with_problems)
     collection = Collection(root, taxonomy, problems=problems, files_checked=len(results), valid_files=valid)
-    with_problems = {p.path for p in problems}
     for result in results:
         if result.entry is not None:
             collection.parsed[result.entry.id] = result.entry
@@ -140,9 +143,9 @@ def check_collection(
     """The problems of ``root`` as ``load_collection`` finds them; files whose bytes are unchanged
     since a previous run under the same schema and taxonomy are answered by the cache."""
     taxonomy = taxonomy or load_taxonomy()
-    results, problems, valid = _check_directory(root.absolute(), taxonomy, progress, cache.validate)
+    results, problems, with_problems = _check_directory(root.absolute(), taxonomy, progress, cache.validate)
     cache.save()
-    return CheckReport(problems, len(results), valid)
+    return CheckReport(problems, len(results), _valid_files(results, with_problems))
 
 
 def _all_ids(results: Iterable[FileResult]) -> set[str]:

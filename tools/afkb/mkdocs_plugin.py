@@ -68,9 +68,11 @@ class AfkbPlugin(BasePlugin[AfkbPluginConfig]):
             raise PluginError(str(error)) from None
         for path, data in generated.items():
             if isinstance(data, Path):
-                files.append(File.generated(config, path, abs_src_path=str(data)))
+                file = File.generated(config, path, abs_src_path=str(data))
             else:
-                files.append(File.generated(config, path, content=data))
+                file = File.generated(config, path, content=data)
+            file.edit_uri = None  # no file in docs/ to edit: an entry's page links its own source
+            files.append(file)
         log.info("afkb: %d entries, %d generated files", len(collection.entries), len(generated))
         return files
 

@@ -46,21 +46,26 @@ def site_files(
     return files
 
 
+def _item_name(item: str | dict[str, Any]) -> str:
+    """The name of a ``plugins`` or ``markdown_extensions`` item: a bare name, or the key of
+    a one-key mapping of its options."""
+    return next(iter(item)) if isinstance(item, dict) else item
+
+
 def builder_config(project_config: dict[str, Any]) -> dict[str, Any]:
     """The project's MkDocs configuration for a builder without our plugin: the generated pages
     in ``docs/``, the theme override in ``overrides/``, our stylesheet and script listed."""
     config = dict(project_config)
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
-    plugins = [p for p in config.get("plugins", []) if (next(iter(p)) if isinstance(p, dict) else p) != PLUGIN_NAME]
-    config["plugins"] = plugins
+    config["plugins"] = [p for p in config.get("plugins", []) if _item_name(p) != PLUGIN_NAME]
     theme = dict(config.get("theme") or {})
     theme["custom_dir"] = "overrides"
     config["theme"] = theme
     config["extra_css"] = [*config.get("extra_css", []), *STYLESHEETS]
     config["extra_javascript"] = [*config.get("extra_javascript", []), *SCRIPTS]
     extensions = list(config.get("markdown_extensions", []))
-    names = {next(iter(e)) if isinstance(e, dict) else e for e in extensions}
+    names = {_item_name(e) for e in extensions}
     config["markdown_extensions"] = extensions + [e for e in REQUIRED_EXTENSIONS if e not in names]
     return config
 
@@ -76,7 +81,12 @@ def write_site_source(
         raise AfkbError(f"cannot read {config_file}: {error}") from None
     docs_dir = config_file.parent / project.get("docs_dir", "docs")
     plugin_options = next(
-        (p[PLUGIN_NAME] or {} for p in project.get("plugins", []) if isinstance(p, dict) and PLUGIN_NAME in p), {}
+        (
+            p[PLUGIN_NAME] or {}
+            for p in project.get("plugins", [])
+            if isinstance(p, dict) and _item_name(p) == PLUGIN_NAME
+        ),
+        {},
     )
     files = site_files(
         collection,

@@ -99,7 +99,7 @@ def _person(printed: str, name: PersonName) -> dict[str, str]:
     return person
 
 
-def json_ld(entry: Entry, ctx: SiteContext) -> dict[str, Any]:
+def json_ld(entry: Entry, ctx: SiteContext, links: list[tuple[str, str]]) -> dict[str, Any]:
     """schema.org ``ScholarlyArticle`` for the page: authors as persons, identifiers, and the
     papers it relates to, each under ``citation`` and under its CiTO property (``cito`` in the
     taxonomy). The context is inline, so a JSON-LD processor needs nothing from the network."""
@@ -109,7 +109,7 @@ def json_ld(entry: Entry, ctx: SiteContext) -> dict[str, Any]:
         identifiers.append({"@type": "PropertyValue", "propertyID": "DOI", "value": entry.doi})
     if entry.arxiv:
         identifiers.append({"@type": "PropertyValue", "propertyID": "arXiv", "value": entry.arxiv})
-    same_as = [url for _, url in _links(entry) if url != entry.code]
+    same_as = [url for _, url in links if url != entry.code]
     data: dict[str, Any] = {
         "@context": {"@vocab": "https://schema.org/", "cito": "http://purl.org/spar/cito/"},
         "@type": "ScholarlyArticle",
@@ -141,11 +141,12 @@ def render_entry_page(entry: Entry, ctx: SiteContext) -> GeneratedPage:
     page = paper_path(entry.id)
     source = f"{ENTRY_SOURCE_DIR}/{entry.id}.yaml"
     bibtex = ctx.bibtex(entry)
+    links = _links(entry)
     markdown = render(
         "entry.md",
         e=entry,
         page=page,
-        links=_links(entry),
+        links=links,
         venue=venue_without_year(entry),
         threat_summary=inline_markdown(entry.threat_model.summary),
         takeaways=[(t, inline_markdown(t.text)) for t in entry.takeaways],
@@ -159,13 +160,12 @@ def render_entry_page(entry: Entry, ctx: SiteContext) -> GeneratedPage:
         edit_url=f"{ctx.edit_base_url.rstrip('/')}/{source}" if ctx.edit_base_url else None,
         source=source,
         source_link=href(page, f"{DOWNLOADS_DIR}/{source}").rstrip("/"),
-        json_ld=json_ld(entry, ctx),
+        json_ld=json_ld(entry, ctx, links),
     )
     return GeneratedPage(
         page,
         entry.title,
         markdown,
-        source=source,
         search_boost=PAPER_SEARCH_BOOST,
         meta_tags=highwire_meta(entry),
     )

@@ -21,7 +21,6 @@ class GeneratedPage:
     path: str  # relative to the docs directory, e.g. papers/zhou2024emulated.md
     title: str  # plain text
     markdown: str
-    source: str | None = None  # repository path of the entry file the page is made from
     search: bool = True  # False: left out of the builder's search index
     search_boost: float | None = None  # rank in search, where the builder supports it
     wide: bool = False  # hide the side navigation and table of contents
