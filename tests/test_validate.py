@@ -123,7 +123,7 @@ P = "entries/doe2024example.yaml"
         (
             {"takeaways": [{"text": "x", "threat": "lora"}]},
             [
-                f"{P}:14:37: takeaways[0].threat: unknown threat 'lora' (see tools/afkb/taxonomy.yaml); expected one of: fine-tuning-attack, decoding-attack, prompt-jailbreak, weight-tampering, deceptive-alignment, shallow-alignment, evaluation-gap, emergent-misalignment, data-poisoning, reward-hacking, misuse-knowledge"
+                f"{P}:14:37: takeaways[0].threat: unknown threat 'lora' (see tools/afkb/taxonomy.yaml); run `afkb taxonomy` for the list"
             ],
         ),
         ({"added": "2024-02-30"}, [f"{P}:15:8: added: 2024-02-30 is not a calendar date"]),
