@@ -143,7 +143,7 @@ def generate(directory: Path, count: int, seed: int = 20241123) -> list[Path]:
         lines = (
             [SCHEMA_COMMENT]
             + [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in data.items()]
-            + ["added: 2024-05-01"]
+            + ["added: 2024-05-01", 'changes: [{"date": "2024-05-01", "note": "Added."}]']
         )
         path = directory / f"{entry_id}.yaml"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from afkb.collection import load_collection
-from afkb.schema import Entry, Finding, Takeaway, ThreatModel
+from afkb.schema import Change, Entry, Finding, Takeaway, ThreatModel
 from afkb.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +39,7 @@ def valid_fields(entry_id: str = "doe2024example", **overrides: Any) -> dict[str
         "findings": [{"claim": "Refusal fell from 95% to 10%.", "where": "Table 2", "evidence": "paper"}],
         "takeaways": [{"text": "Re-run safety evaluations after fine-tuning.", "threat": "fine-tuning-attack"}],
         "added": "2024-05-01",
+        "changes": [{"date": "2024-05-01", "note": "Added."}],
     }
     digits = "".join(c for c in entry_id if c.isdigit())[:4]
     if "year" not in overrides and len(digits) == 4 and 2021 <= int(digits) <= 2024:
@@ -56,7 +57,8 @@ def valid_fields(entry_id: str = "doe2024example", **overrides: Any) -> dict[str
 def to_yaml(fields: dict[str, Any]) -> str:
     """YAML text for a dict: JSON values are valid YAML flow nodes; dates stay unquoted."""
     lines = []
-    for key, value in fields.items():
+    last = {"changes": fields["changes"]} if "changes" in fields else {}  # keeps other fields' line numbers
+    for key, value in [*((k, v) for k, v in fields.items() if k not in last), *last.items()]:
         if key == "added" and isinstance(value, str):
             lines.append(f"{key}: {value}")
         else:
@@ -144,6 +146,7 @@ def entry_object(**overrides: object) -> Entry:
         "findings": (Finding(claim="c", where="Table 1", evidence="paper"),),
         "takeaways": (Takeaway(text="t", threat="fine-tuning-attack"),),
         "added": dt.date(2024, 1, 1),
+        "changes": (Change(date=dt.date(2024, 1, 1), note="Added."),),
     }
     fields.update(overrides)
     return Entry(**fields)  # type: ignore[arg-type]

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from afkb.export.bibtex import bibtex_name, export_bibtex
 from afkb.export.csl import export_csl_json
 from afkb.names import parse_name
-from afkb.schema import Entry, Finding, Takeaway, ThreatModel
+from afkb.schema import Change, Entry, Finding, Takeaway, ThreatModel
 from afkb.taxonomy import load_taxonomy
 from afkb.validate import validate_bytes
 from conftest import to_yaml, valid_fields
@@ -105,6 +105,7 @@ def make_entry(title: str, authors: list[str], year: int) -> Entry:
         findings=(Finding(claim="c", where="w", evidence="paper"),),
         takeaways=(Takeaway(text="t", threat="fine-tuning-attack"),),
         added=dt.date(2024, 1, 1),
+        changes=(Change(date=dt.date(2024, 1, 1), note="Added."),),
     )
 
 

@@ -563,3 +563,66 @@ def fmt_command(entries_dir: Path, files: tuple[Path, ...], *, check: bool) -> N
         click.echo(f"{'would reformat' if check else 'reformatted'} {path}")
     if failed or (check and changed):
         sys.exit(1)
+
+
+@main.group("changes")
+def changes_group() -> None:
+    """Change notes: backfill them from git, check that content changes carry one."""
+
+
+def _repo_root(entries_dir: Path) -> Path:
+    from afkb.changes import git
+
+    return Path(git(entries_dir, "rev-parse", "--show-toplevel").strip())
+
+
+@changes_group.command("backfill")
+@entries_option
+def changes_backfill_command(entries_dir: Path) -> None:
+    """Give every entry without change notes its history from git (one note per day its content changed)."""
+    from afkb.atomic import write_text_atomic
+    from afkb.changes import history, notes_of, with_notes
+
+    repo = _repo_root(entries_dir)
+    written = 0
+    for path in _all_entry_files(entries_dir):
+        text = path.read_text(encoding="utf-8")
+        if notes_of(text):
+            continue
+        write_text_atomic(path, with_notes(text, history(repo, path.resolve().relative_to(repo))))
+        written += 1
+        reporter().debug(f"backfilled {path}")
+    reporter().info(f"{written} entries given their change history")
+
+
+@changes_group.command("check")
+@entries_option
+@click.option("--base", required=True, help="The git revision to compare with, e.g. origin/main.")
+def changes_check_command(entries_dir: Path, base: str) -> None:
+    """Exit 1 if an entry's content changed since BASE without a new change note."""
+    import datetime as dt
+
+    from afkb.changes import HistoryError, git, missing_note
+
+    repo = _repo_root(entries_dir)
+    changed = git(repo, "diff", "--name-only", "--diff-filter=AMR", base, "--", str(entries_dir.resolve()))
+    problems = []
+    today = dt.datetime.now(tz=dt.UTC).date().isoformat()
+    for name in changed.splitlines():
+        if not name.endswith(".yaml") or "/" not in name:
+            continue
+        try:
+            base_text: str | None = git(repo, "show", f"{base}:{name}")
+        except HistoryError:
+            base_text = None
+        fields = missing_note(base_text, (repo / name).read_text(encoding="utf-8"))
+        if fields:
+            problems.append(
+                f"{for_terminal(name)}: {', '.join(fields)} changed since {for_terminal(base)} without a change note; "
+                f'add one at the top of changes, e.g. "- {{date: {today}, note: <what changed, in one line>}}"'
+            )
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(1)
+    reporter().info("every changed entry carries a change note")

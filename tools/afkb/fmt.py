@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-def _yaml() -> YAML:
+def round_trip_yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.indent(mapping=2, sequence=4, offset=2)
@@ -80,7 +80,7 @@ def format_text(text: str) -> str:
     its text and every comment its words, or :class:`FormatError` is raised. (ruamel reads plain
     scalars as YAML 1.2 numbers and may rewrite them, and it drops some comments.)
     """
-    yaml = _yaml()
+    yaml = round_trip_yaml()
     data = yaml.load(text)
     if isinstance(data, CommentedMap):
         _reorder(data, Entry)

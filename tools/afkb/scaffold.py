@@ -121,6 +121,10 @@ def skeleton(
         _fill_from(node, record)
     if added is not None:
         node["added"] = added
+    addition = CommentedMap()
+    addition["date"] = dt.date.fromordinal(node["added"].toordinal())  # a copy: ruamel would anchor one object
+    addition["note"] = "Added."
+    node["changes"] = CommentedSeq([addition])
     yaml = YAML(typ="rt")
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 100_000

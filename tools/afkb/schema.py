@@ -140,6 +140,12 @@ class Reference:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class Change:
+    date: dt.date = spec(Date(), "When the entry changed.", dt.date(2024, 5, 1))
+    note: str = spec(Line, "What changed, in one line of plain words.", "Added.")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Entry:
     id: str = spec(EntryId, "The entry's id, equal to the file name without .yaml.", "zhou2024emulated")
     title: str = spec(
@@ -269,6 +275,11 @@ class Entry:
         optional=True,
     )
     added: dt.date = spec(Date(), "When the entry was added.", dt.date(2024, 5, 1))
+    changes: tuple[Change, ...] = spec(
+        ListOf(Object(Change), min_items=1),
+        "What changed and when, newest first; the last item is the addition, dated as added.",
+        [{"date": "2024-06-02", "note": "Venue updated to ACL 2024."}, {"date": "2024-05-01", "note": "Added."}],
+    )
 
     @property
     def id_year(self) -> int:

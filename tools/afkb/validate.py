@@ -147,6 +147,7 @@ def _check_lists(entry: Entry, document: Mapping, report: ReportFn) -> None:
                 f"findings[{i}].source",
                 f"evidence '{finding.evidence}' needs a source: the URL that was read",
             )
+    _check_changes(entry, document, report)
     seen: set[tuple[str, str]] = set()
     positions = _item_positions(document, "relations", len(entry.relations))
     for i, (relation, position) in enumerate(zip(entry.relations, positions, strict=True)):
@@ -155,6 +156,25 @@ def _check_lists(entry: Entry, document: Mapping, report: ReportFn) -> None:
         if (relation.type, relation.target) in seen:
             report(position, f"relations[{i}]", f"duplicate relation {relation.type} {relation.target}")
         seen.add((relation.type, relation.target))
+
+
+def _check_changes(entry: Entry, document: Mapping, report: ReportFn) -> None:
+    """Changes run newest first and end with the addition, dated as ``added``."""
+    positions = _item_positions(document, "changes", len(entry.changes))
+    for i in range(1, len(entry.changes)):
+        if entry.changes[i].date > entry.changes[i - 1].date:
+            report(
+                positions[i],
+                f"changes[{i}].date",
+                f"{entry.changes[i].date} is newer than the change above it ({entry.changes[i - 1].date}): "
+                "list changes newest first",
+            )
+    if entry.changes and entry.changes[-1].date != entry.added:
+        report(
+            positions[-1],
+            f"changes[{len(entry.changes) - 1}].date",
+            f"the last change is the addition and must be dated as added ({entry.added})",
+        )
 
 
 def validate_file(path: Path, taxonomy: Taxonomy, label: str | None = None) -> FileResult:
