@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
 
+    from afkb.scaffold import PaperFields
     from afkb.schema import Entry
 
 STOP_WORDS = {"a", "an", "the", "on", "of", "are", "do", "is", "how", "in", "to", "for", "and", "when", "why", "what"}
@@ -224,7 +225,16 @@ class ExistingEntries:
             if title := normalise_title(entry.title):
                 self.by_title.setdefault(title, entry.id)
 
-    def find(self, record: BibRecord) -> str | None:
+    def add(self, entry_id: str, record: BibRecord | PaperFields) -> None:
+        """Index a paper just added, so that the same paper given twice is found."""
+        if record.arxiv:
+            self.by_arxiv.setdefault(record.arxiv, entry_id)
+        if record.doi:
+            self.by_doi.setdefault(record.doi.lower(), entry_id)
+        if title := normalise_title(record.title):
+            self.by_title.setdefault(title, entry_id)
+
+    def find(self, record: BibRecord | PaperFields) -> str | None:
         """The id of an entry describing the same paper: same arXiv id, DOI or normalised title."""
         if record.arxiv and record.arxiv in self.by_arxiv:
             return self.by_arxiv[record.arxiv]

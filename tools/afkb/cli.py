@@ -474,6 +474,59 @@ def new_command(entries_dir: Path, entry_id: str | None, from_bib: Path | None, 
     reporter().info("fill in every TODO, then run `afkb validate`")
 
 
+@main.command("add")
+@entries_option
+@click.argument("identifiers", nargs=-1, required=True)
+def add_command(entries_dir: Path, identifiers: tuple[str, ...]) -> None:
+    """Create skeleton entries for papers given as arxiv:ID, doi:DOI or an arXiv, doi.org, ACL
+    Anthology or OpenReview URL, with the bibliographic fields the metadata services know.
+
+    Never overwrites; refuses a paper already here (same arXiv id, DOI or normalised title).
+    """
+    import datetime as dt
+
+    from afkb.tracking.add import (
+        check_service_fields,
+        entry_text,
+        existing_entry,
+        index_entry_files,
+        name_parts,
+        parse_identifier,
+        resolve,
+    )
+    from afkb.tracking.http import default_http
+
+    clean_up_interrupted_writes(entries_dir)
+    existing = index_entry_files(_all_entry_files(entries_dir))
+    taxonomy = load_taxonomy()
+    http = default_http()
+    today = dt.datetime.now(tz=dt.UTC).date()
+    failures = []
+    for given in identifiers:
+        try:
+            ident = parse_identifier(given)
+            record, history = resolve(http, ident)
+            found = existing_entry(existing, record, history)
+            if found:
+                raise InvalidInput(
+                    f"{for_terminal(given)}: already in the knowledge base as {found} ({entries_dir / found}.yaml)"
+                )
+            entry_id, text = entry_text(record, history, name_parts(record), today)
+            check_service_fields(text, entries_dir / f"{entry_id}.yaml", taxonomy, record, ident.value)
+            path = _create_entry(entries_dir, entry_id, text)
+        except (AfkbError, click.ClickException) as error:
+            failures.append(error.message if isinstance(error, click.ClickException) else str(error))
+            continue
+        existing.add(entry_id, record)
+        click.echo(str(path))
+    for failure in failures:
+        click.echo(failure, err=True)
+    reporter().info(http.summary())
+    if failures:
+        sys.exit(1)
+    reporter().info("fill in every TODO (summary, findings, takeaways, ...), then run `afkb validate`")
+
+
 @main.command("import-bib")
 @entries_option
 @click.argument("bibfile", type=click.Path(path_type=Path, dir_okay=False, exists=True))
@@ -626,3 +679,42 @@ def changes_check_command(entries_dir: Path, base: str) -> None:
     if problems:
         sys.exit(1)
     reporter().info("every changed entry carries a change note")
+
+
+@main.command("check")
+@entries_option
+@click.option("--apply", "apply_updates", is_flag=True, help="Write the certain updates, each with a change note.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here.")
+def check_command(entries_dir: Path, output_format: str, output: Path | None, *, apply_updates: bool) -> None:
+    """Ask arXiv and Crossref what changed about each paper: newer versions, DOIs, venues, titles.
+
+    With --apply, writes only what is certain (DOI, venue, venue_type, year, the current title with
+    the earlier one under title_history), keeping every comment, and adds a change note.
+    """
+    import datetime as dt
+
+    from afkb.atomic import write_text_atomic
+    from afkb.tracking.check import apply_report, check_entries, report_text
+    from afkb.tracking.http import default_http
+
+    collection = require_valid(entries_dir)
+    http = default_http()
+    reports = check_entries(http, collection.entries.values(), progress=reporter().debug)
+    today = dt.datetime.now(tz=dt.UTC).date()
+    new_texts = {}
+    if apply_updates:
+        for report in reports:
+            if report.updates:
+                path = entries_dir / f"{report.entry_id}.yaml"
+                new_texts[path] = apply_report(path, report, collection.taxonomy, today)
+        for path, text in new_texts.items():
+            write_text_atomic(path, text)
+    write_output(report_text(reports, output_format, applied=apply_updates) + "\n", output)
+    reporter().info(f"{len(reports)} entries with news, {len(new_texts)} updated; {http.summary()}")

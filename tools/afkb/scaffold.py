@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -14,9 +14,6 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 
 from afkb.fieldtypes import PLACEHOLDER, Choice, Date, FieldType, Integer, ListOf, Object, Text, field_specs
 from afkb.schema import ENTRY_TYPE, Entry
-
-if TYPE_CHECKING:
-    from afkb.bibimport import BibRecord
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema/entry.schema.json"
 MAX_LISTED_CHOICES = 8
@@ -86,19 +83,41 @@ def _set(node: CommentedMap, key: str, value: Any) -> None:
         comments[2] = None
 
 
-def _fill_from(node: CommentedMap, record: BibRecord) -> None:
-    """The bibliographic fields a BibTeX record gives, in place of their placeholders."""
+class PaperFields(Protocol):
+    """The bibliographic fields a BibTeX record or a metadata service gives."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def authors(self) -> tuple[str, ...]: ...
+    @property
+    def year(self) -> int | None: ...
+    @property
+    def venue(self) -> str | None: ...
+    @property
+    def venue_type(self) -> str | None: ...
+    @property
+    def arxiv(self) -> str | None: ...
+    @property
+    def doi(self) -> str | None: ...
+    @property
+    def url(self) -> str | None: ...
+
+
+def _fill_from(node: CommentedMap, record: PaperFields) -> None:
+    """The bibliographic fields a record gives, in place of their placeholders."""
     node["title"] = DoubleQuotedScalarString(record.title)
     if record.authors:
         authors = CommentedSeq(DoubleQuotedScalarString(a) for a in record.authors)
-        if record.truncated_authors:
+        if getattr(record, "truncated_authors", False):
             authors.append(_todo("the BibTeX record ended with 'and others': add the remaining authors"))
         node["authors"] = authors
     if record.year:
         node["year"] = record.year
     if record.venue:
         node["venue"] = DoubleQuotedScalarString(record.venue)
-    _set(node, "venue_type", PlainScalarString(record.venue_type))
+    if record.venue_type:
+        _set(node, "venue_type", PlainScalarString(record.venue_type))
     for key in ("arxiv", "doi", "url"):
         value = getattr(record, key)
         if value:
@@ -109,8 +128,9 @@ def skeleton(
     entry_id: str,
     *,
     kind: str | None = None,
-    record: BibRecord | None = None,
+    record: PaperFields | None = None,
     added: dt.date | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> str:
     """The text of a new entry file. Placeholders start with TODO and fail validation until replaced."""
     node = _mapping(Entry)
@@ -119,6 +139,8 @@ def skeleton(
         _set(node, "kind", PlainScalarString(kind))
     if record is not None:
         _fill_from(node, record)
+    for key, value in (extra or {}).items():
+        node[key] = value
     if added is not None:
         node["added"] = added
     addition = CommentedMap()

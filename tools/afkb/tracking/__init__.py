@@ -1,0 +1,1 @@
+"""Tracking the literature: metadata services, `afkb add`, `afkb check` and `afkb radar`."""
