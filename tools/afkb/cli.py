@@ -718,3 +718,53 @@ def check_command(entries_dir: Path, output_format: str, output: Path | None, *,
             write_text_atomic(path, text)
     write_output(report_text(reports, output_format, applied=apply_updates) + "\n", output)
     reporter().info(f"{len(reports)} entries with news, {len(new_texts)} updated; {http.summary()}")
+
+
+@main.command("radar")
+@entries_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The radar file [default: tracking/radar.yaml beside the entries directory].",
+)
+@click.option(
+    "--min-cites",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Add a new paper only if it cites at least this many entries.",
+)
+def radar_command(entries_dir: Path, out: Path | None, min_cites: int) -> None:
+    """Ask OpenAlex and Semantic Scholar which papers cite the entries, and keep the ones not
+    yet here in tracking/radar.yaml, most-citing first, with every status a maintainer gave."""
+    import datetime as dt
+    import math
+
+    from afkb.atomic import write_text_atomic
+    from afkb.bibimport import ExistingEntries
+    from afkb.tracking import radar
+    from afkb.tracking.citations import OPENALEX_OR_VALUES, S2_BATCH, openalex_citing, s2_citing
+    from afkb.tracking.http import OPENALEX, default_http
+
+    collection = require_valid(entries_dir)
+    entries = sorted(collection.entries.values(), key=lambda e: e.id)
+    path = out or entries_dir.parent / "tracking" / "radar.yaml"
+    kept = radar.load(path)
+    http = default_http()
+    use_openalex = bool(OPENALEX.key)
+    steps = math.ceil(len(entries) / S2_BATCH) + (
+        2 * math.ceil(len(entries) / OPENALEX_OR_VALUES) if use_openalex else 0
+    )
+    with click.progressbar(length=steps, label="Asking for citing papers", file=sys.stderr) as bar:
+        found = openalex_citing(http, entries, lambda: bar.update(1)) if use_openalex else []
+        found += s2_citing(http, entries, lambda: bar.update(1))
+    if not use_openalex:
+        reporter().info("openalex: skipped: AFKB_OPENALEX_KEY is not set (OpenAlex requires an API key)")
+    before = len(kept)
+    today = dt.datetime.now(tz=dt.UTC).date()
+    candidates = radar.merge_into(
+        kept, radar.merge_citing(found), ExistingEntries(collection.entries.values()), today, min_cites
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(path, radar.dump(candidates))
+    reporter().info(f"{len(candidates) - before} new papers, {len(candidates)} on the radar ({path}); {http.summary()}")
