@@ -75,8 +75,9 @@ def test_graph_stats_of_the_real_entries_agree_with_networkx() -> None:
     assert stats.component_sizes == sorted(map(len, nx.weakly_connected_components(whole)), reverse=True)
     expected = sorted(map(sorted, nx.simple_cycles(whole, length_bound=MAX_CYCLE_LENGTH)))
     assert stats.cycles, "the real entries are expected to contain a citation cycle"
-    assert len(expected) <= MAX_CYCLES_LISTED  # else graph_stats would list only some of them
-    assert sorted(map(sorted, stats.cycles)) == expected
+    listed = sorted(map(sorted, stats.cycles))
+    assert len(listed) == min(len(expected), MAX_CYCLES_LISTED)  # graph_stats lists at most that many
+    assert all(cycle in expected for cycle in listed)
 
 
 def test_anchor_entries_are_present_and_rich() -> None:
