@@ -45,6 +45,9 @@ def test_every_entry_has_a_page_and_nothing_is_written_to_docs(built_site: Path)
         "graph/index.html",
         "timeline/index.html",
         "downloads/index.html",
+        "whats-new/index.html",
+        "radar/index.html",
+        "feeds/all.atom.xml",
         "tags/decoding-attack/index.html",
         "kinds/defense/index.html",
     ]:

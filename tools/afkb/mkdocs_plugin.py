@@ -63,6 +63,7 @@ class AfkbPlugin(BasePlugin[AfkbPluginConfig]):
                 self._path(config, self.config.node_modules),
                 edit_base_url=self.config.edit_base_url,
                 anchors=list(self.config.anchors),
+                site_url=config.site_url or "",
             )
         except AfkbError as error:
             raise PluginError(str(error)) from None

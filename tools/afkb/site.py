@@ -25,6 +25,7 @@ from afkb.render.indexes import (
     wanted_page,
 )
 from afkb.render.links import DOWNLOADS_DIR, ENTRY_SOURCE_DIR
+from afkb.render.news import atom_feeds, build_date, radar_page, whats_new_page
 
 if TYPE_CHECKING:
     from afkb.collection import Collection
@@ -48,9 +49,10 @@ class SiteContent:
 
 
 def build_site_content(
-    collection: Collection, edit_base_url: str = "", anchors: list[str] | None = None
+    collection: Collection, edit_base_url: str = "", anchors: list[str] | None = None, site_url: str = ""
 ) -> SiteContent:
     ctx = SiteContext(collection, edit_base_url)
+    today = build_date()
     entries = collection.sorted_entries()
     pages = [render_entry_page(e, ctx) for e in entries]
     pages += [
@@ -60,10 +62,12 @@ def build_site_content(
         wanted_page(ctx),
         timeline_page(ctx),
         graph_page(ctx),
+        whats_new_page(ctx, today),
+        radar_page(ctx),
     ]
     pages += tag_pages(ctx) + kind_pages(ctx)
     pages.append(home_page(ctx, anchors or []))
-    files: dict[str, bytes] = {}
+    files: dict[str, bytes] = atom_feeds(ctx, site_url)
     whole = export_formats(entries, list(WHOLE_COLLECTION_FORMATS.values()), ctx.graph)
     for name, fmt in WHOLE_COLLECTION_FORMATS.items():
         files[f"{DOWNLOADS_DIR}/{name}"] = whole[fmt].encode("utf-8")

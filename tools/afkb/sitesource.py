@@ -31,13 +31,18 @@ SourceFile = bytes | Path  # content, or a file to copy
 
 
 def site_files(
-    collection: Collection, node_modules: Path, *, edit_base_url: str = "", anchors: list[str] | None = None
+    collection: Collection,
+    node_modules: Path,
+    *,
+    edit_base_url: str = "",
+    anchors: list[str] | None = None,
+    site_url: str = "",
 ) -> dict[str, SourceFile]:
     """Docs-relative path -> content (or a file to copy) of everything the core generates."""
     library = node_modules / GRAPH_LIBRARY
     if not library.is_file():
         raise AfkbError(f"{library} is missing; run `npm ci` (make setup does) to install the site's JavaScript")
-    content = build_site_content(collection, edit_base_url, anchors or [])
+    content = build_site_content(collection, edit_base_url, anchors or [], site_url)
     files: dict[str, SourceFile] = {page.path: page.source_text().encode("utf-8") for page in content.pages}
     files.update(content.files)
     for asset in sorted(ASSETS_DIR.iterdir()):
@@ -93,6 +98,7 @@ def write_site_source(
         node_modules,
         edit_base_url=plugin_options.get("edit_base_url", ""),
         anchors=anchors if anchors is not None else plugin_options.get("anchors", []),
+        site_url=str(project.get("site_url") or ""),
     )
     with replace_directory(out_dir) as staging:
         shutil.copytree(docs_dir, staging / "docs")

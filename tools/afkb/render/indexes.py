@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from afkb.graph import wanted_papers
 from afkb.render.figures import kind_colour, timeline
 from afkb.render.html import inline_markdown
-from afkb.render.links import DOWNLOADS_DIR, href, kind_path, paper_path, tag_path
+from afkb.render.links import DOWNLOADS_DIR, KINDS_DIR, TAGS_DIR, href, kind_path, paper_path, tag_path
+from afkb.render.news import feed_path
 from afkb.render.page import GeneratedPage
 from afkb.render.templates import render
 
@@ -70,6 +71,7 @@ def tag_pages(ctx: SiteContext) -> list[GeneratedPage]:
                     description=tag.description,
                     entries=by_tag.get(name, []),
                     empty="No entries carry this tag yet.",
+                    feed=feed_path(TAGS_DIR, name) if by_tag.get(name) else "",
                 )
             )
         groups.append((group, description, tags))
@@ -92,6 +94,7 @@ def kind_pages(ctx: SiteContext) -> list[GeneratedPage]:
                 description=description,
                 entries=entries,
                 empty="No entries of this kind yet.",
+                feed=feed_path(KINDS_DIR, kind) if entries else "",
             )
         )
     pages.append(_page("kinds/index.md", "Kinds", "kinds_index.md", kinds=kinds))
