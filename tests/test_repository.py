@@ -60,6 +60,33 @@ def test_workflows() -> None:
     assert pages["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages@")
 
 
+def test_weekly_tracking_workflow() -> None:
+    workflow = yaml.safe_load((ROOT / ".github/workflows/tracking.yml").read_text())
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as True
+    assert [s["cron"] for s in triggers["schedule"]] == ["23 5 * * 1"]
+    assert "workflow_dispatch" in triggers
+    assert workflow["permissions"] == {"contents": "write", "pull-requests": "write"}
+    job = workflow["jobs"]["track"]
+    steps = job["steps"]
+    runs = [s.get("run", "") for s in steps]
+    check = next(i for i, r in enumerate(runs) if r.startswith(".venv/bin/afkb check --apply"))
+    radar = next(i for i, r in enumerate(runs) if r == ".venv/bin/afkb radar")
+    validate = runs.index(".venv/bin/afkb validate")
+    pull_request = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("peter-evans/create-pull-request@"))
+    assert check < radar < validate < pull_request  # one pull request, after everything is validated
+    assert steps[radar]["env"] == {
+        "AFKB_OPENALEX_KEY": "${{ secrets.AFKB_OPENALEX_KEY }}",
+        "AFKB_S2_KEY": "${{ secrets.AFKB_S2_KEY }}",
+    }
+    assert job["env"]["AFKB_CONTACT"] == "${{ vars.AFKB_CONTACT }}"
+    assert not any("secrets." in r for r in runs)  # keys reach commands only through the environment
+    assert "--format markdown --output" in runs[check]
+    options = steps[pull_request]["with"]
+    assert options["branch"] == "tracking/weekly"
+    assert options["body-path"].endswith("/body.md")
+    assert sorted(options["add-paths"].split()) == ["entries/*.yaml", "tracking/radar.yaml"]
+
+
 def test_pre_commit_hooks_run_afkb() -> None:
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
     entries = {hook["id"]: hook["entry"] for repo in config["repos"] for hook in repo["hooks"]}

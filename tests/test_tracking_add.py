@@ -277,3 +277,17 @@ def test_bad_identifiers(text: str, message: str) -> None:
     with pytest.raises(IdentifierError) as raised:
         parse_identifier(text)
     assert str(raised.value) == message
+
+
+def test_from_an_arxiv_id_to_a_valid_entry(services: HTTPServer, entries_dir: Path) -> None:
+    """The walkthrough of CONTRIBUTING.md: `afkb add`, write what only a person can, validate."""
+    from test_contributor_workflow import FILLED
+
+    _published_paper(services)
+    assert _add(entries_dir, "arxiv:2401.12345")[0] == 0
+    path = entries_dir / "doe2024shallow.yaml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in FILLED.items():
+        text = text.replace(old, new)  # the bibliographic placeholders are already gone
+    path.write_text(text, encoding="utf-8")
+    assert problem_lines(entries_dir) == []

@@ -17,7 +17,7 @@ from afkb.tracking.http import ARXIV, ServiceError
 from afkb.tracking.records import PaperRecord, clean_authors, clean_text, code_url
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from afkb.tracking.http import Http
 
@@ -90,7 +90,7 @@ def parse_feed(text: str, ident: str) -> dict[str, ArxivPaper]:
     return papers
 
 
-def fetch(http: Http, ids: Iterable[str]) -> dict[str, ArxivPaper]:
+def fetch(http: Http, ids: Iterable[str], step: Callable[[], None] | None = None) -> dict[str, ArxivPaper]:
     """arXiv's record of each id it knows, asked in batches."""
     wanted = list(dict.fromkeys(ids))
     found: dict[str, ArxivPaper] = {}
@@ -102,4 +102,6 @@ def fetch(http: Http, ids: Iterable[str]) -> dict[str, ArxivPaper]:
         if text is None:
             raise ServiceError(ARXIV.name, ident, "has no API at this address (HTTP 404)")
         found.update(parse_feed(text, ident))
+        if step:
+            step()
     return found

@@ -54,7 +54,7 @@ class EntryReport:
         return f"Updated {fields} from {' and '.join(self.sources)} (afkb check)."
 
 
-def _crossref_batch(http: Http, dois: list[str]) -> dict[str, PaperRecord]:
+def _crossref_batch(http: Http, dois: list[str], step: Callable[[], None] | None) -> dict[str, PaperRecord]:
     """Crossref's records of several DOIs, asked with one OR-filter per batch."""
     from afkb.tracking.crossref import parse_work
 
@@ -75,6 +75,8 @@ def _crossref_batch(http: Http, dois: list[str]) -> dict[str, PaperRecord]:
             wanted = next((d for d in batch if d.lower() == doi), None)
             if wanted:
                 found[wanted] = parse_work({"status": "ok", "message": item}, wanted)
+        if step:
+            step()
     return found
 
 
@@ -112,14 +114,11 @@ def _compare_crossref(entry: Entry, published: PaperRecord, report: EntryReport)
             report.notices.append(f"Crossref's title differs: {published.title}")
 
 
-def check_entries(
-    http: Http, entries: Iterable[Entry], progress: Callable[[str], None] | None = None
-) -> list[EntryReport]:
-    """A report for every entry the services say something about, in id order."""
+def check_entries(http: Http, entries: Iterable[Entry], step: Callable[[], None] | None = None) -> list[EntryReport]:
+    """A report for every entry the services say something about, in id order; ``step`` is
+    called after each batch of requests."""
     entries = sorted(entries, key=lambda e: e.id)
-    if progress:
-        progress("arXiv")
-    papers = arxiv.fetch(http, [e.arxiv for e in entries if e.arxiv])
+    papers = arxiv.fetch(http, [e.arxiv for e in entries if e.arxiv], step)
     reports: dict[str, EntryReport] = {}
     for entry in entries:
         paper = papers.get(entry.arxiv or "")
@@ -127,9 +126,7 @@ def check_entries(
             report = reports.setdefault(entry.id, EntryReport(entry.id))
             _compare_arxiv(entry, paper, report, entry.changes[0].date if entry.changes else None)
     dois = {e.id: e.doi or reports.get(e.id, EntryReport(e.id)).updates.get("doi") for e in entries}
-    if progress:
-        progress("Crossref")
-    published = _crossref_batch(http, sorted({d for d in dois.values() if d}))
+    published = _crossref_batch(http, sorted({d for d in dois.values() if d}), step)
     for entry in entries:
         record = published.get(dois[entry.id] or "")
         if record is not None:
