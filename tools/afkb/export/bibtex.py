@@ -145,6 +145,10 @@ def _fields(entry: Entry, *, biblatex: bool) -> list[model.Field]:
         # url.sty and biber read the field verbatim: no LaTeX escapes, only URI characters,
         # so no brace or backslash can close the field or reach TeX.
         fields.append(("url", as_uri(entry.url)))
+    if any(name.particle for name in author_names(entry)):
+        # "van der Weij" is cited with its particle, as CSL's non-dropping-particle says;
+        # biblatex and pandoc read this option, classic BibTeX styles ignore the field.
+        fields.append(("options", "useprefix=true"))
     # Values are enclosed here, so bibtexparser's default unparse middleware (which deep-copies
     # every block) is not needed.
     return [model.Field(key, "{" + value + "}") for key, value in fields]
