@@ -10,21 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from afkb.export.formats import export_collection, export_formats
+from afkb.render.browse_page import browse_page, takeaways_page
 from afkb.render.context import SiteContext
 from afkb.render.entry_page import render_entry_page
-from afkb.render.indexes import (
-    browse_page,
-    downloads_page,
-    graph_page,
-    home_page,
-    kind_pages,
-    matrix_page,
-    tag_pages,
-    takeaways_page,
-    timeline_page,
-    wanted_page,
-)
+from afkb.render.graph_page import graph_page
+from afkb.render.indexes import downloads_page, home_page, kind_pages, tag_pages, timeline_page, wanted_page
 from afkb.render.links import DOWNLOADS_DIR, ENTRY_SOURCE_DIR
+from afkb.render.matrix_page import matrix_page
 from afkb.render.news import atom_feeds, build_date, radar_page, whats_new_page
 
 if TYPE_CHECKING:

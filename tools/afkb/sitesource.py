@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
 THEME_DIR = Path(__file__).with_name("theme")
 ASSET_PREFIX = "assets/afkb"
-STYLESHEETS = [f"{ASSET_PREFIX}/afkb.css"]
-SCRIPTS = [f"{ASSET_PREFIX}/afkb.js"]
+STYLESHEETS = [f"{ASSET_PREFIX}/{name}.css" for name in ("afkb", "browse", "graph", "matrix")]
+SCRIPTS = [f"{ASSET_PREFIX}/{name}.js" for name in ("afkb", "browse", "graph")]
 GRAPH_LIBRARY = Path("cytoscape/dist/cytoscape.min.js")  # inside node_modules
 PLUGIN_NAME = "afkb"
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html")
