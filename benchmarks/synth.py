@@ -113,6 +113,7 @@ def generate(directory: Path, count: int, seed: int = 20241123) -> list[Path]:
         data = {
             "id": entry_id,
             "title": _text(rng, 70).rstrip("."),
+            "tldr": _text(rng, 120).rstrip("."),
             "authors": [
                 f"Author{rng.randrange(10**6)} Family{rng.randrange(10**6)}"
                 for _ in range(max(1, round(rng.gauss(sizes["authors"], 2))))

@@ -24,6 +24,7 @@ def valid_fields(entry_id: str = "doe2024example", **overrides: Any) -> dict[str
     fields: dict[str, Any] = {
         "id": entry_id,
         "title": "An Example Paper on Alignment Fragility",
+        "tldr": "Fine-tuning on a few examples removes the example model's refusals.",
         "authors": ["Jane Doe", "Ming Li"],
         "year": 2024,
         "venue": "ACL 2024",
@@ -57,7 +58,7 @@ def valid_fields(entry_id: str = "doe2024example", **overrides: Any) -> dict[str
 def to_yaml(fields: dict[str, Any]) -> str:
     """YAML text for a dict: JSON values are valid YAML flow nodes; dates stay unquoted."""
     lines = []
-    last = {"changes": fields["changes"]} if "changes" in fields else {}  # keeps other fields' line numbers
+    last = {k: fields[k] for k in ("tldr", "changes") if k in fields}  # keeps other fields' line numbers
     for key, value in [*((k, v) for k, v in fields.items() if k not in last), *last.items()]:
         if key == "added" and isinstance(value, str):
             lines.append(f"{key}: {value}")
@@ -134,6 +135,7 @@ def entry_object(**overrides: object) -> Entry:
     fields: dict[str, object] = {
         "id": "doe2024example",
         "title": "An Example",
+        "tldr": "An example's answer.",
         "authors": ("Jane Doe",),
         "year": 2024,
         "venue": "ACL 2024",

@@ -21,10 +21,10 @@ def test_changes_run_newest_first_and_end_with_the_addition(entries_dir: Path) -
     write_entry(entries_dir, valid_fields(changes=notes))
     assert problem_lines(entries_dir) == [
         (
-            f"{P}:16:59: changes[1].date: 2024-06-01 is newer than the change above it (2024-05-01): "
+            f"{P}:17:59: changes[1].date: 2024-06-01 is newer than the change above it (2024-05-01): "
             "list changes newest first"
         ),
-        f"{P}:16:109: changes[2].date: the last change is the addition and must be dated as added (2024-05-01)",
+        f"{P}:17:109: changes[2].date: the last change is the addition and must be dated as added (2024-05-01)",
     ]
 
 

@@ -17,6 +17,9 @@ from conftest import ENTRIES, problem_lines, valid_fields, write_entry
 
 FILLED = {
     '"TODO: The title as published."': '"A Filled In Title"',
+    "\"TODO: The paper's answer in one sentence of our own words (at most 200 characters), shown under the title.\"": (
+        '"A filled-in answer in one sentence."'
+    ),
     '"TODO: Every author in the paper\'s order, each name as printed."': '"Jane Doe"',
     "year: TODO": "year: 2024",
     "\"TODO: Where the paper was published, or 'arXiv preprint'.\"": '"ACL 2024"',

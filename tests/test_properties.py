@@ -93,6 +93,7 @@ def make_entry(title: str, authors: list[str], year: int) -> Entry:
     return Entry(
         id="prop2024case",
         title=title,
+        tldr="t",
         authors=tuple(authors),
         year=year,
         venue="Venue",

@@ -159,11 +159,10 @@ class Entry:
         [{"title": "An earlier title", "version": "arXiv v1"}],
         optional=True,
     )
-    tldr: str | None = spec(
+    tldr: str = spec(
         Text(max_length=200),
         "The paper's answer in one sentence of our own words (at most 200 characters), shown under the title.",
         "Sampling against an aligned model's contrast with its base turns its alignment into harm, untrained.",
-        optional=True,
     )
     authors: tuple[str, ...] = spec(
         ListOf(Name, min_items=1, max_items=500),

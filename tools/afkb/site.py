@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from afkb.export.formats import export_collection, export_formats
+from afkb.render.author_pages import author_pages
 from afkb.render.browse_page import browse_page, takeaways_page
 from afkb.render.context import SiteContext
 from afkb.render.entry_page import render_entry_page
@@ -43,7 +44,7 @@ class SiteContent:
 def build_site_content(
     collection: Collection, edit_base_url: str = "", anchors: list[str] | None = None, site_url: str = ""
 ) -> SiteContent:
-    ctx = SiteContext(collection, edit_base_url)
+    ctx = SiteContext(collection, edit_base_url, site_url)
     today = build_date()
     entries = collection.sorted_entries()
     pages = [render_entry_page(e, ctx) for e in entries]
@@ -57,7 +58,7 @@ def build_site_content(
         whats_new_page(ctx, today),
         radar_page(ctx),
     ]
-    pages += tag_pages(ctx) + kind_pages(ctx)
+    pages += tag_pages(ctx) + kind_pages(ctx) + author_pages(ctx)
     pages.append(home_page(ctx, anchors or []))
     files: dict[str, bytes] = atom_feeds(ctx, site_url)
     whole = export_formats(entries, list(WHOLE_COLLECTION_FORMATS.values()), ctx.graph)

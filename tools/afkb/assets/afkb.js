@@ -1,4 +1,4 @@
-// Behaviour shared by afkb pages: copy buttons and accessibility fixes of the theme.
+// Behaviour shared by afkb pages: copy buttons, folds opened for print, accessibility fixes of the theme.
 // Plain DOM code; reads only data the page itself carries and never inserts text as HTML.
 (function () {
   "use strict";
@@ -21,8 +21,25 @@
     });
   }
 
+  // A printed page shows what is folded on screen (how each entry was checked).
+  function openFoldsForPrint() {
+    window.addEventListener("beforeprint", function () {
+      document.querySelectorAll("details:not([open])").forEach(function (d) {
+        d.setAttribute("open", "");
+        d.setAttribute("data-afkb-opened-for-print", "");
+      });
+    });
+    window.addEventListener("afterprint", function () {
+      document.querySelectorAll("details[data-afkb-opened-for-print]").forEach(function (d) {
+        d.removeAttribute("open");
+        d.removeAttribute("data-afkb-opened-for-print");
+      });
+    });
+  }
+
   function init() {
     labelSearchDialog();
+    openFoldsForPrint();
     document.querySelectorAll(".afkb-copy").forEach(setupCopy);
   }
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
 from afkb.export import venue_without_year
 from afkb.names import author_names
+from afkb.render.author_pages import author_path
 from afkb.render.citation import formatted_reference
 from afkb.render.html import inline_markdown, markdown_to_html
 from afkb.render.links import DOWNLOADS_DIR, ENTRY_SOURCE_DIR, href, paper_path
@@ -21,6 +22,23 @@ if TYPE_CHECKING:
     from afkb.schema import Entry
 
 PAPER_SEARCH_BOOST = 2.0  # paper pages rank above index pages that mention the same words
+EVIDENCE_LABELS = {
+    "paper": "the paper",
+    "repository": "authors' code or README",
+    "project-page": "project page",
+    "proceedings": "proceedings page",
+    "abstract": "abstract only",
+    "secondary": "another source",
+}
+EVIDENCE_HELP = {
+    "paper": "its text, a table or a figure",
+    "repository": "the authors' repository, README or model card",
+    "project-page": "the authors' project page or post",
+    "proceedings": "a venue's metadata page",
+    "abstract": "only the abstract was read",
+    "secondary": "another paper's or page's description",
+}
+STANDING = (("critiques", "Critiqued by"), ("attacks", "Attacked by"))
 
 
 def _links(entry: Entry) -> list[tuple[str, str]]:
@@ -65,6 +83,46 @@ def _relation_groups(entry: Entry, ctx: SiteContext) -> RelationGroups:
     ]
 
 
+def _evidence(entry: Entry) -> list[tuple[str, int]]:
+    counts = Counter(f.evidence for f in entry.findings)
+    return [(label, counts[key]) for key, label in EVIDENCE_LABELS.items() if counts[key]]
+
+
+def _standing(entry: Entry, ctx: SiteContext) -> list[tuple[str, list[Entry]]]:
+    """Papers here that critique or attack this one, for the header."""
+    incoming = ctx.incoming(entry.id)
+    lines = []
+    for rel_type, label in STANDING:
+        others = sorted({s for t, s in incoming if t == rel_type and s in ctx.collection.entries})
+        if others:
+            lines.append((label, [ctx.collection.entries[s] for s in others]))
+    return lines
+
+
+def dublin_core(entry: Entry) -> list[tuple[str, str]]:
+    """Dublin Core tags beside the Highwire ones, for tools that read DC."""
+    tags = [("DC.title", entry.title), ("DC.type", "Text"), ("DC.language", "en")]
+    tags += [("DC.creator", name.sort_form()) for name in author_names(entry)]
+    tags.append(("DC.date", str(entry.year)))
+    if entry.doi:
+        tags.append(("DC.identifier", f"https://doi.org/{entry.doi}"))
+    if entry.arxiv:
+        tags.append(("DC.identifier", f"https://arxiv.org/abs/{entry.arxiv}"))
+    if entry.venue_type != "preprint":
+        tags.append(("DC.source", entry.venue))
+    return tags
+
+
+def open_graph(entry: Entry, page_url: str | None) -> list[tuple[str, str]]:
+    tags = [("og:type", "article"), ("og:title", entry.title)]
+    if entry.tldr:
+        tags.append(("og:description", entry.tldr))
+    if page_url:
+        tags.append(("og:url", page_url))
+    tags.append(("og:site_name", "Alignment Fragility Knowledge Base"))
+    return tags
+
+
 def highwire_meta(entry: Entry) -> list[tuple[str, str]]:
     """Highwire Press citation_* tags, read by Zotero's connector and Google Scholar."""
     tags = [("citation_title", entry.title)]
@@ -99,6 +157,13 @@ def _person(printed: str, name: PersonName) -> dict[str, str]:
     return person
 
 
+def _page_id(ctx: SiteContext, from_page: str, to_page: str) -> str:
+    """The address of a page: absolute under the site URL when one is set, else relative."""
+    if ctx.site_url:
+        return ctx.site_url.rstrip("/") + "/" + href("index.md", to_page)
+    return href(from_page, to_page)
+
+
 def json_ld(entry: Entry, ctx: SiteContext, links: list[tuple[str, str]]) -> dict[str, Any]:
     """schema.org ``ScholarlyArticle`` for the page: authors as persons, identifiers, and the
     papers it relates to, each under ``citation`` and under its CiTO property (``cito`` in the
@@ -113,7 +178,7 @@ def json_ld(entry: Entry, ctx: SiteContext, links: list[tuple[str, str]]) -> dic
     data: dict[str, Any] = {
         "@context": {"@vocab": "https://schema.org/", "cito": "http://purl.org/spar/cito/"},
         "@type": "ScholarlyArticle",
-        "@id": href(page, page),
+        "@id": _page_id(ctx, page, page),
         "name": entry.title,
         "author": [_person(a, n) for a, n in zip(entry.authors, author_names(entry), strict=True)],
         "datePublished": str(entry.year),
@@ -130,7 +195,7 @@ def json_ld(entry: Entry, ctx: SiteContext, links: list[tuple[str, str]]) -> dic
     for rel_type, target in ctx.outgoing(entry.id):
         if target in ctx.collection.entries:
             cito = ctx.taxonomy.relations[rel_type].cito.rsplit("/", 1)[-1]
-            related[f"cito:{cito}"].append({"@id": href(page, paper_path(target))})
+            related[f"cito:{cito}"].append({"@id": _page_id(ctx, page, paper_path(target))})
     if related:
         data["citation"] = [{"@id": ref["@id"]} for refs in related.values() for ref in refs]
         data.update(sorted(related.items()))
@@ -146,6 +211,12 @@ def render_entry_page(entry: Entry, ctx: SiteContext) -> GeneratedPage:
         "entry.md",
         e=entry,
         page=page,
+        authors=[(a, author_path(ctx.author_of(a))) for a in entry.authors],
+        standing=_standing(entry, ctx),
+        evidence=_evidence(entry),
+        evidence_labels=EVIDENCE_LABELS,
+        evidence_help=EVIDENCE_HELP,
+        matrix_lists=[],
         links=links,
         venue=venue_without_year(entry),
         threat_summary=inline_markdown(entry.threat_model.summary),
@@ -167,5 +238,7 @@ def render_entry_page(entry: Entry, ctx: SiteContext) -> GeneratedPage:
         entry.title,
         markdown,
         search_boost=PAPER_SEARCH_BOOST,
-        meta_tags=highwire_meta(entry),
+        meta_tags=highwire_meta(entry) + dublin_core(entry),
+        property_tags=open_graph(entry, _page_id(ctx, page, page) if ctx.site_url else None),
+        description=entry.tldr,
     )

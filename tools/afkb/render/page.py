@@ -25,6 +25,8 @@ class GeneratedPage:
     search_boost: float | None = None  # rank in search, where the builder supports it
     wide: bool = False  # hide the side navigation and table of contents
     meta_tags: list[tuple[str, str]] = field(default_factory=list)  # <meta name content> for the head
+    property_tags: list[tuple[str, str]] = field(default_factory=list)  # <meta property content>: OpenGraph
+    description: str | None = None  # the page's meta description
 
     def front_matter(self) -> dict[str, Any]:
         """The page's YAML front matter. The title is HTML-escaped: MkDocs themes print it as is."""
@@ -35,8 +37,12 @@ class GeneratedPage:
             meta["search"] = {"boost": self.search_boost}
         if self.wide:
             meta["hide"] = ["navigation", "toc"]
+        if self.description:
+            meta["description"] = self.description
         if self.meta_tags:  # [name, content] pairs: few YAML nodes, since builders parse front matter slowly
             meta["afkb_meta"] = [[name, content] for name, content in self.meta_tags]
+        if self.property_tags:
+            meta["afkb_property"] = [[name, content] for name, content in self.property_tags]
         return meta
 
     def source_text(self) -> str:
