@@ -123,7 +123,7 @@ def test_every_author_links_to_a_page_with_all_their_papers(built_site: Path) ->
     links = re.findall(r'<a href="\.\./\.\./authors/([a-z0-9-]+)/">([^<]+)</a>', header.group(1))
     assert [html.unescape(name) for _, name in links] == list(entry.authors)
     hubinger = PEOPLE["evan hubinger"]
-    assert len(hubinger.entries) >= 2  # noqa: PLR2004 - an author with several papers
+    assert len(hubinger.entries) >= 2
     author_page = (built_site / author_path(hubinger).replace(".md", "/index.html")).read_text(encoding="utf-8")
     listed = set(re.findall(r'href="\.\./\.\./papers/([a-z0-9]+)/"', author_page))
     assert listed == {e.id for e in hubinger.entries}
@@ -179,14 +179,14 @@ def phone(browser: Browser, built_site: Path) -> Iterator[Watched]:  # noqa: F81
 @pytest.mark.parametrize("path", EVERY_KIND_OF_PAGE)
 def test_no_page_scrolls_sideways_on_a_phone_or_has_tiny_text(phone: Watched, path: str) -> None:
     page = phone.open(path)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # noqa: PLR2004
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.evaluate(SMALL_TEXT) == []
 
 
 def test_takeaways_are_near_the_top_on_a_phone(phone: Watched) -> None:
     page = phone.open("papers/zhou2024emulated/")
     top = page.evaluate("document.getElementById('takeaways').getBoundingClientRect().top + window.scrollY")
-    assert top < 1100  # noqa: PLR2004 - it was 1,300 px down, below the threat model and the unverified list
+    assert top < 1100
 
 
 def _axe(page: Page) -> list[str]:
