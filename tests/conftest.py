@@ -6,10 +6,14 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 from afkb.collection import load_collection
 from afkb.schema import Change, Entry, Finding, Takeaway, ThreatModel
@@ -17,6 +21,16 @@ from afkb.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRIES = ROOT / "entries"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def valid_fields(entry_id: str = "doe2024example", **overrides: Any) -> dict[str, Any]:
@@ -152,3 +166,15 @@ def entry_object(**overrides: object) -> Entry:
     }
     fields.update(overrides)
     return Entry(**fields)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, one for the whole session: Playwright's sync API runs one driver at a time."""
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), "Debian's chromium is required: `make test` installs it (apt-get install chromium)"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

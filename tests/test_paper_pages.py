@@ -18,7 +18,7 @@ from afkb.collection import load_collection
 from afkb.render.author_pages import author_path
 from afkb.render.entry_page import EVIDENCE_LABELS
 from conftest import ENTRIES, make_project, run_afkb, valid_fields, write_entry
-from test_browser import AXE, CHROMIUM, CHROMIUM_ARGS, Watched, _serve, browser  # noqa: F401 - fixtures
+from test_browser import AXE, Watched, _serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 REAL = load_collection(ENTRIES)
@@ -167,7 +167,7 @@ def test_a_site_url_makes_addresses_absolute(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def phone(browser: Browser, built_site: Path) -> Iterator[Watched]:  # noqa: F811 - the fixture imported above
+def phone(browser: Browser, built_site: Path) -> Iterator[Watched]:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     watched = Watched(context.new_page(), _serve(str(built_site)))
     yield watched
@@ -195,7 +195,7 @@ def _axe(page: Page) -> list[str]:
 
 
 @pytest.fixture
-def dark(browser: Browser, built_site: Path) -> Iterator[Watched]:  # noqa: F811
+def dark(browser: Browser, built_site: Path) -> Iterator[Watched]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
     watched = Watched(context.new_page(), _serve(str(built_site)))
     yield watched
@@ -220,7 +220,7 @@ def test_no_serious_accessibility_violations_in_the_dark(dark: Watched, path: st
 @pytest.mark.parametrize(
     "path", [p for p in EVERY_KIND_OF_PAGE if p not in {"", "papers/zhou2024emulated/", "papers/", "graph/", "matrix/"}]
 )
-def test_no_serious_accessibility_violations_on_every_kind_of_page(browser: Browser, built_site: Path, path: str) -> None:  # noqa: F811
+def test_no_serious_accessibility_violations_on_every_kind_of_page(browser: Browser, built_site: Path, path: str) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = Watched(context.new_page(), _serve(str(built_site))).open(path)
     try:
@@ -229,7 +229,7 @@ def test_no_serious_accessibility_violations_on_every_kind_of_page(browser: Brow
         context.close()
 
 
-def test_a_printed_paper_page(browser: Browser, built_site: Path) -> None:  # noqa: F811
+def test_a_printed_paper_page(browser: Browser, built_site: Path) -> None:
     context = browser.new_context(viewport={"width": 900, "height": 1200})
     page = Watched(context.new_page(), _serve(str(built_site))).open("papers/zhou2024emulated/")
     page.emulate_media(media="print")

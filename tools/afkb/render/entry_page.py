@@ -11,6 +11,7 @@ from afkb.render.author_pages import author_path
 from afkb.render.citation import formatted_reference
 from afkb.render.html import inline_markdown, markdown_to_html
 from afkb.render.links import DOWNLOADS_DIR, ENTRY_SOURCE_DIR, href, paper_path
+from afkb.render.matrix_page import attacks_on_defense, defenses_tested_against
 from afkb.render.page import GeneratedPage
 from afkb.render.templates import render
 
@@ -97,6 +98,34 @@ def _standing(entry: Entry, ctx: SiteContext) -> list[tuple[str, list[Entry]]]:
         if others:
             lines.append((label, [ctx.collection.entries[s] for s in others]))
     return lines
+
+
+TESTED_PHRASES = {  # how a defense met this attack
+    "defends-against": "defends against it",
+    "evaluates": "evaluated with it",
+    "attacks": "this attack defeated it",
+    "critiques": "this paper disputed it",
+}
+BROKEN_PHRASES = {"attacks": "defeated it", "critiques": "disputed its claims"}  # what a paper did to this defense
+
+
+def _matrix_lists(entry: Entry, ctx: SiteContext) -> list[tuple[str, str, str, list[tuple[Entry, str]]]]:
+    """For an attack, the defenses tested against it; for a defense, the papers that broke it."""
+    entries = ctx.collection.entries
+    if entry.kind == "attack":
+        tested = defenses_tested_against(ctx.graph, entries, entry.id)
+        if tested:
+            items = [(entries[d], TESTED_PHRASES[rel]) for d, rel in tested]
+            note = "Defenses in this knowledge base that were tested against this attack."
+            return [("tested-defenses", "Defenses tested against this attack", note, items)]
+        return []
+    if entry.kind == "defense":
+        broken = attacks_on_defense(ctx.graph, entries, entry.id)
+        if broken:
+            items = [(entries[p], BROKEN_PHRASES[rel]) for p, rel in broken]
+            note = "Papers in this knowledge base that defeated this defense or disputed its claims."
+            return [("broken-by", "Attacks that broke it, and critiques", note, items)]
+    return []
 
 
 def dublin_core(entry: Entry) -> list[tuple[str, str]]:
@@ -216,7 +245,7 @@ def render_entry_page(entry: Entry, ctx: SiteContext) -> GeneratedPage:
         evidence=_evidence(entry),
         evidence_labels=EVIDENCE_LABELS,
         evidence_help=EVIDENCE_HELP,
-        matrix_lists=[],
+        matrix_lists=_matrix_lists(entry, ctx),
         links=links,
         venue=venue_without_year(entry),
         threat_summary=inline_markdown(entry.threat_model.summary),

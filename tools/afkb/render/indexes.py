@@ -28,6 +28,9 @@ DOWNLOAD_LABELS = {
 }
 
 
+WANTED_SEARCH_BOOST = 0.5  # below paper pages (2) for the author names and ids it lists
+
+
 def index_page(
     path: str, title: str, template: str, *, search: bool = True, wide: bool = False, **context: Any
 ) -> GeneratedPage:
@@ -86,7 +89,9 @@ def kind_pages(ctx: SiteContext) -> list[GeneratedPage]:
 
 
 def wanted_page(ctx: SiteContext) -> GeneratedPage:
-    return index_page("wanted.md", "Wanted papers", "wanted.md", wanted=wanted_papers(ctx.graph))
+    page = index_page("wanted.md", "Wanted papers", "wanted.md", wanted=wanted_papers(ctx.graph))
+    page.search_boost = WANTED_SEARCH_BOOST
+    return page
 
 
 def timeline_page(ctx: SiteContext) -> GeneratedPage:
