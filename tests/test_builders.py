@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from afkb.authors import authors_of
 from afkb.collection import load_collection
 from afkb.names import author_names
 from afkb.taxonomy import load_taxonomy
@@ -121,6 +122,11 @@ def test_every_page_with_its_title_metas_and_takeaways(sites: dict[str, Path], b
             assert "afkb-entry-list" in page.read_text(encoding="utf-8"), tag
     for kind in taxonomy.kinds:
         assert (site / "kinds" / kind / "index.html").is_file(), kind
+    for person in authors_of(REAL.sorted_entries()).values():
+        page = site / "authors" / person.slug / "index.html"
+        assert page.is_file(), person.slug
+        text = page.read_text(encoding="utf-8")
+        assert all(f"papers/{e.id}/" in text for e in person.entries), person.slug
     for index in [
         "",
         "papers/",
@@ -132,6 +138,9 @@ def test_every_page_with_its_title_metas_and_takeaways(sites: dict[str, Path], b
         "graph/",
         "timeline/",
         "downloads/",
+        "whats-new/",
+        "radar/",
+        "authors/",
         "about/",
     ]:
         assert (site / index / "index.html").is_file(), index
