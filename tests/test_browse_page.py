@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from afkb.schema import AUDIENCES
-from test_browser import AXE, REAL, Watched, _serve, screenshot
+from test_browser import REAL, Watched, axe_violations, screenshot, watched_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ENTRIES = REAL.sorted_entries()  # the table's own order: newest first, then by id
@@ -67,35 +67,16 @@ def smallest_text(page: Page, selector: str) -> float:
     )
 
 
-def axe_violations(page: Page) -> list[str]:
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    return list(
-        page.evaluate(
-            "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations"
-            ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-            ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))"
-        )
-    )
-
-
 @pytest.fixture
 def narrow(browser: Browser, built_site: Path) -> Iterator[Watched]:
-    context = browser.new_context(viewport={"width": NARROW, "height": 800})
-    watched = Watched(context.new_page(), _serve(str(built_site)))
-    yield watched
-    assert watched.errors == [], "console errors"
-    assert watched.foreign == [], "requests to other hosts"
-    context.close()
+    with watched_site(browser, built_site, viewport={"width": NARROW, "height": 800}) as watched:
+        yield watched
 
 
 @pytest.fixture
 def wide(browser: Browser, built_site: Path) -> Iterator[Watched]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    watched = Watched(context.new_page(), _serve(str(built_site)))
-    yield watched
-    assert watched.errors == [], "console errors"
-    assert watched.foreign == [], "requests to other hosts"
-    context.close()
+    with watched_site(browser, built_site, viewport={"width": 1280, "height": 900}) as watched:
+        yield watched
 
 
 # The all-papers table
@@ -276,13 +257,10 @@ def test_no_serious_accessibility_violations(
     width: int,
     scheme: str,
 ) -> None:
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    watched = Watched(context.new_page(), _serve(str(built_site)))
-    page = watched.open(path)
-    page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
-    assert axe_violations(page) == []
-    assert watched.errors == []
-    context.close()
+    with watched_site(browser, built_site, viewport={"width": width, "height": 900}) as site:
+        page = site.open(path)
+        page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
+        assert axe_violations(page) == []
 
 
 # Site search

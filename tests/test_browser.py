@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -61,14 +63,35 @@ class Watched:
         return self.page
 
 
+@contextlib.contextmanager
+def watched_site(browser: Browser, site_dir: Path, **options: Any) -> Iterator[Watched]:
+    """A fresh browser context on a served site; on leaving, no console error and no foreign request."""
+    context = browser.new_context(**options)
+    try:
+        watched = Watched(context.new_page(), _serve(str(site_dir)))
+        yield watched
+        assert watched.errors == [], "console errors"
+        assert watched.foreign == [], "requests to other hosts"
+    finally:
+        context.close()
+
+
+def axe_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical findings on the page, as 'rule: targets'."""
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    return list(
+        page.evaluate(
+            "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations"
+            ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+            ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))"
+        )
+    )
+
+
 @pytest.fixture
 def site(browser: Browser, built_site: Path) -> Iterator[Watched]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    watched = Watched(context.new_page(), _serve(str(built_site)))
-    yield watched
-    assert watched.errors == [], "console errors"
-    assert watched.foreign == [], "requests to other hosts"
-    context.close()
+    with watched_site(browser, built_site, viewport={"width": 1280, "height": 900}) as watched:
+        yield watched
 
 
 def screenshot(page: Page, name: str) -> None:
@@ -167,14 +190,7 @@ def test_entry_and_home_pages_look_complete(site: Watched) -> None:
 
 @pytest.mark.parametrize("path", ["", "papers/zhou2024emulated/", "papers/", "graph/", "matrix/"])
 def test_no_serious_accessibility_violations(site: Watched, path: str) -> None:
-    page = site.open(path)
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    violations = page.evaluate(
-        "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations"
-        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-        ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))"
-    )
-    assert violations == []
+    assert axe_violations(site.open(path)) == []
 
 
 def test_hostile_entry_displays_text_and_runs_nothing(browser: Browser, tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ from afkb.render.matrix_page import (
     short_title,
 )
 from conftest import ENTRIES, valid_fields, write_entry
-from test_browser import AXE, Watched, _serve, screenshot
+from test_browser import Watched, axe_violations, screenshot, watched_site
 
 REAL = load_collection(ENTRIES)
 REAL_GRAPH = build_graph(REAL.entries.values())
@@ -212,22 +212,14 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture(params=["default", "slate"])
 def phone(request: pytest.FixtureRequest, browser: Browser, built_site: Path) -> Iterator[tuple[Watched, str]]:
-    context = browser.new_context(viewport=PHONE)
-    watched = Watched(context.new_page(), _serve(str(built_site)))
-    yield watched, request.param
-    assert watched.errors == [], "console errors"
-    assert watched.foreign == [], "requests to other hosts"
-    context.close()
+    with watched_site(browser, built_site, viewport=PHONE) as watched:
+        yield watched, request.param
 
 
 @pytest.fixture
 def wide(browser: Browser, built_site: Path) -> Iterator[Watched]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    watched = Watched(context.new_page(), _serve(str(built_site)))
-    yield watched
-    assert watched.errors == [], "console errors"
-    assert watched.foreign == [], "requests to other hosts"
-    context.close()
+    with watched_site(browser, built_site, viewport={"width": 1280, "height": 900}) as watched:
+        yield watched
 
 
 def _open(watched: Watched, scheme: str = "default") -> Page:
@@ -238,15 +230,6 @@ def _open(watched: Watched, scheme: str = "default") -> Page:
 
 def _cell(page: Page, threat: str, defense: str, attack: str) -> Locator:
     return page.locator(f"table[data-afkb-matrix={threat}] tr[data-defense={defense}] td[data-attack={attack}]")
-
-
-def _serious_violations(page: Page) -> list[str]:
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    return page.evaluate(  # type: ignore[no-any-return]
-        "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations"
-        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-        ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))"
-    )
 
 
 SMALLEST_TEXT = """[...document.querySelectorAll('.afkb-body *')]
@@ -325,7 +308,7 @@ def test_phone_page_does_not_scroll_sideways_has_readable_text_and_passes_axe(ph
         "[...document.querySelectorAll('.afkb-body *')].every(e => e.getBoundingClientRect().right <= 390)"
     )
     assert page.evaluate(SMALLEST_TEXT) >= 12
-    assert _serious_violations(page) == []
+    assert axe_violations(page) == []
 
 
 @pytest.mark.browser
@@ -334,4 +317,4 @@ def test_wide_page_has_readable_text_and_passes_axe_in_the_dark_scheme(wide: Wat
     page = _open(wide, "slate")
     assert page.evaluate("document.documentElement.scrollWidth") == 1280
     assert page.evaluate(SMALLEST_TEXT) >= 12
-    assert _serious_violations(page) == []
+    assert axe_violations(page) == []

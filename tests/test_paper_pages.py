@@ -18,7 +18,7 @@ from afkb.collection import load_collection
 from afkb.render.author_pages import author_path
 from afkb.render.entry_page import EVIDENCE_LABELS
 from conftest import ENTRIES, make_project, run_afkb, valid_fields, write_entry
-from test_browser import AXE, Watched, _serve
+from test_browser import Watched, axe_violations, watched_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 REAL = load_collection(ENTRIES)
@@ -168,12 +168,8 @@ def test_a_site_url_makes_addresses_absolute(tmp_path: Path) -> None:
 
 @pytest.fixture
 def phone(browser: Browser, built_site: Path) -> Iterator[Watched]:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    watched = Watched(context.new_page(), _serve(str(built_site)))
-    yield watched
-    assert watched.errors == [], "console errors"
-    assert watched.foreign == [], "requests to other hosts"
-    context.close()
+    with watched_site(browser, built_site, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True) as w:
+        yield w
 
 
 @pytest.mark.parametrize("path", EVERY_KIND_OF_PAGE)
@@ -189,18 +185,10 @@ def test_takeaways_are_near_the_top_on_a_phone(phone: Watched) -> None:
     assert top < 1100
 
 
-def _axe(page: Page) -> list[str]:
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    return list(page.evaluate(AXE_SERIOUS))
-
-
 @pytest.fixture
 def dark(browser: Browser, built_site: Path) -> Iterator[Watched]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
-    watched = Watched(context.new_page(), _serve(str(built_site)))
-    yield watched
-    assert watched.errors == [], "console errors"
-    context.close()
+    with watched_site(browser, built_site, viewport={"width": 1280, "height": 900}, color_scheme="dark") as w:
+        yield w
 
 
 def test_the_dark_scheme_follows_the_system_and_toggles(dark: Watched) -> None:
@@ -214,24 +202,23 @@ def test_the_dark_scheme_follows_the_system_and_toggles(dark: Watched) -> None:
 
 @pytest.mark.parametrize("path", ["", "papers/zhou2024emulated/", "papers/", "takeaways/", "matrix/", "graph/"])
 def test_no_serious_accessibility_violations_in_the_dark(dark: Watched, path: str) -> None:
-    assert _axe(dark.open(path)) == []
+    assert axe_violations(dark.open(path)) == []
 
 
 @pytest.mark.parametrize(
     "path", [p for p in EVERY_KIND_OF_PAGE if p not in {"", "papers/zhou2024emulated/", "papers/", "graph/", "matrix/"}]
 )
 def test_no_serious_accessibility_violations_on_every_kind_of_page(browser: Browser, built_site: Path, path: str) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = Watched(context.new_page(), _serve(str(built_site))).open(path)
-    try:
-        assert _axe(page) == []
-    finally:
-        context.close()
+    with watched_site(browser, built_site, viewport={"width": 1280, "height": 900}) as site:
+        assert axe_violations(site.open(path)) == []
 
 
 def test_a_printed_paper_page(browser: Browser, built_site: Path) -> None:
-    context = browser.new_context(viewport={"width": 900, "height": 1200})
-    page = Watched(context.new_page(), _serve(str(built_site))).open("papers/zhou2024emulated/")
+    with watched_site(browser, built_site, viewport={"width": 900, "height": 1200}) as site:
+        _check_print(site.open("papers/zhou2024emulated/"))
+
+
+def _check_print(page: Page) -> None:
     page.emulate_media(media="print")
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     assert page.locator(".afkb-copy").first.is_hidden()
@@ -242,4 +229,3 @@ def test_a_printed_paper_page(browser: Browser, built_site: Path) -> None:
     assert page.locator("#verification").evaluate("d => d.open") is True  # folds are opened for print
     heading = page.locator("#takeaways").evaluate("h => getComputedStyle(h).breakAfter")
     assert heading == "avoid"
-    context.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import bibtexparser
 from anyascii import anyascii
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
 
-    from afkb.scaffold import PaperFields
     from afkb.schema import Entry
 
 STOP_WORDS = {"a", "an", "the", "on", "of", "are", "do", "is", "how", "in", "to", "for", "and", "when", "why", "what"}
@@ -210,6 +209,17 @@ def suggest_id(authors: tuple[str, ...], year: int | None, title: str) -> str | 
     return f"{family[:ID_PART_MAX]}{year}{first[:ID_PART_MAX]}"
 
 
+class Identified(Protocol):
+    """What identifies a paper: its arXiv id, DOI and title."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def arxiv(self) -> str | None: ...
+    @property
+    def doi(self) -> str | None: ...
+
+
 class ExistingEntries:
     """Existing entries indexed by arXiv id, DOI and normalised title, to match records against."""
 
@@ -225,7 +235,7 @@ class ExistingEntries:
             if title := normalise_title(entry.title):
                 self.by_title.setdefault(title, entry.id)
 
-    def add(self, entry_id: str, record: BibRecord | PaperFields) -> None:
+    def add(self, entry_id: str, record: Identified) -> None:
         """Index a paper just added, so that the same paper given twice is found."""
         if record.arxiv:
             self.by_arxiv.setdefault(record.arxiv, entry_id)
@@ -234,7 +244,7 @@ class ExistingEntries:
         if title := normalise_title(record.title):
             self.by_title.setdefault(title, entry_id)
 
-    def find(self, record: BibRecord | PaperFields) -> str | None:
+    def find(self, record: Identified) -> str | None:
         """The id of an entry describing the same paper: same arXiv id, DOI or normalised title."""
         if record.arxiv and record.arxiv in self.by_arxiv:
             return self.by_arxiv[record.arxiv]

@@ -88,15 +88,6 @@ def merge_citing(papers: list[CitingPaper]) -> list[Candidate]:
     return merged
 
 
-def _matching_entry(existing: ExistingEntries, candidate: Candidate) -> str | None:
-    if candidate.arxiv and candidate.arxiv in existing.by_arxiv:
-        return existing.by_arxiv[candidate.arxiv]
-    if candidate.doi and candidate.doi.lower() in existing.by_doi:
-        return existing.by_doi[candidate.doi.lower()]
-    title = normalise_title(candidate.title)
-    return existing.by_title.get(title) if title else None
-
-
 def merge_into(
     kept: list[Candidate], found: list[Candidate], existing: ExistingEntries, today: dt.date, min_cites: int
 ) -> list[Candidate]:
@@ -114,14 +105,14 @@ def merge_into(
             match.doi = match.doi or candidate.doi
             match.arxiv = match.arxiv or candidate.arxiv
             continue
-        if _matching_entry(existing, candidate) or len(candidate.cites) < min_cites:
+        if existing.find(candidate) or len(candidate.cites) < min_cites:
             continue
         candidate.first_seen = today
         result.append(candidate)
         for key in candidate.identity_keys():
             index[key] = candidate
     for item in result:
-        entry_id = _matching_entry(existing, item)
+        entry_id = existing.find(item)
         if entry_id and item.status in ("new", "reading"):
             item.status, item.entry = "added", entry_id
     return sorted(result, key=Candidate.rank)
