@@ -110,7 +110,8 @@ def test_graph_draws_every_entry_and_click_opens_its_page(site: Watched) -> None
     position = page.evaluate(
         "(() => { const p = window.afkbGraph.getElementById('zhou2024emulated').renderedPosition(); return [p.x, p.y]; })()"
     )
-    page.mouse.click(box["x"] + position[0], box["y"] + position[1])
+    page.mouse.click(box["x"] + position[0], box["y"] + position[1])  # selects the paper and shows its panel
+    page.click("[data-graph-panel-link]")
     page.wait_for_url("**/papers/zhou2024emulated/")
     assert page.locator("h1").inner_text().startswith("Emulated Disalignment")
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from afkb.names import author_names
+from afkb.render import labels
 from afkb.render.indexes import index_page
 
 if TYPE_CHECKING:
@@ -149,15 +150,7 @@ def group_label(threat: str) -> str:
 
 
 def short_title(title: str, limit: int = SHORT_TITLE_LENGTH) -> str:
-    """The part before the first colon ("Booster: Tackling ..." -> "Booster") when it is short,
-    else the title, cut at a word before ``limit`` characters with an ellipsis."""
-    head, colon, _ = title.partition(":")
-    if colon and 3 <= len(head.strip()) <= limit:  # noqa: PLR2004 - "Lisa", not a stray "A:"
-        return head.strip()
-    if len(title) <= limit:
-        return title
-    cut = title[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-")
-    return f"{cut}…"
+    return labels.short_title(title, limit)
 
 
 def author_year(entry: Entry) -> str:
