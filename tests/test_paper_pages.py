@@ -229,3 +229,26 @@ def _check_print(page: Page) -> None:
     assert page.locator("#verification").evaluate("d => d.open") is True  # folds are opened for print
     heading = page.locator("#takeaways").evaluate("h => getComputedStyle(h).breakAfter")
     assert heading == "avoid"
+
+
+def test_venue_lines_and_references_do_not_double_the_year_or_the_punctuation(built_site: Path) -> None:
+    for entry in REAL.sorted_entries():
+        page = _page_html(built_site, entry.id)
+        venue = _text(re.search(r'<p class="afkb-venue">(.*?)</p>', page, re.DOTALL).group(1))
+        assert venue.count(str(entry.year)) == 1, (entry.id, venue)
+        reference = _text(re.search(r'<p id="afkb-reference"[^>]*>(.*?)</p>', page, re.DOTALL).group(1))
+        assert "?." not in reference, entry.id
+        assert "!." not in reference, entry.id
+    assert "May Backfire! ACL." in _text(_page_html(built_site, "zhou2024emulated"))
+
+
+def test_attack_and_defense_pages_list_each_other(built_site: Path) -> None:
+    attack = _page_html(built_site, "qi2023finetuning")
+    tested = re.search(r'<h2 id="tested-defenses">.*?</div>', attack, re.DOTALL)
+    assert tested is not None
+    assert 'href="../../papers/huang2024vaccine/"' in tested.group(0)  # Vaccine defends against it
+    defense = _page_html(built_site, "zou2024improving")
+    broken = re.search(r'<h2 id="broken-by">.*?</div>', defense, re.DOTALL)
+    assert broken is not None
+    assert 'href="../../papers/bailey2024obfuscated/"' in broken.group(0)  # it attacks circuit breakers
+    assert "(defeated it, 2024)" in _text(broken.group(0))

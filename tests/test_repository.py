@@ -107,3 +107,11 @@ def test_issue_form_and_pull_request_template() -> None:
 
 def test_changelog_has_unreleased_section() -> None:
     assert "\n## Unreleased\n" in (ROOT / "CHANGELOG.md").read_text()
+
+
+def test_the_readme_says_to_serve_the_site_not_to_open_it_from_disk() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    about = (ROOT / "docs" / "about.md").read_text(encoding="utf-8")
+    assert "python3 -m http.server -d site" in readme
+    assert "Opening `site/index.html` from disk is not supported" in readme
+    assert "python3 -m http.server -d site" in about
