@@ -28,9 +28,6 @@ DOWNLOAD_LABELS = {
 }
 
 
-WANTED_SEARCH_BOOST = 0.5  # below paper pages (2) for the author names and ids it lists
-
-
 def index_page(
     path: str, title: str, template: str, *, search: bool = True, wide: bool = False, **context: Any
 ) -> GeneratedPage:
@@ -89,9 +86,8 @@ def kind_pages(ctx: SiteContext) -> list[GeneratedPage]:
 
 
 def wanted_page(ctx: SiteContext) -> GeneratedPage:
-    page = index_page("wanted.md", "Wanted papers", "wanted.md", wanted=wanted_papers(ctx.graph))
-    page.search_boost = WANTED_SEARCH_BOOST
-    return page
+    # Not indexed: it lists many authors' titles and ids, and outranked paper pages even at a low boost.
+    return index_page("wanted.md", "Wanted papers", "wanted.md", search=False, wanted=wanted_papers(ctx.graph))
 
 
 def timeline_page(ctx: SiteContext) -> GeneratedPage:
