@@ -13,7 +13,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from afkb.errors import AfkbError
 from afkb.fmt import format_text, round_trip_yaml
-from afkb.load import LoadError, Mapping, Sequence, parse
+from afkb.load import LoadError, parse, plain
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -32,36 +32,39 @@ class Note:
     note: str
 
 
-def _plain(node: Any) -> Any:
-    if isinstance(node, Mapping):
-        return {key.value: _plain(value) for key, value in node.pairs}
-    if isinstance(node, Sequence):
-        return [_plain(item) for item in node.items]
-    return None if node is None else node.value
+def fields_of(text: str) -> dict[str, Any]:
+    """The top-level fields of an entry file as plain values (scalars as written)."""
+    data = plain(parse(text))
+    return data if isinstance(data, dict) else {}
+
+
+def _content(fields: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in fields.items() if key not in NOT_CONTENT}
+
+
+def _notes(fields: dict[str, Any]) -> list[Any]:
+    notes = fields.get("changes")
+    return notes if isinstance(notes, list) else []
+
+
+def _changed(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    names = list(new) + [name for name in old if name not in new]
+    return [name for name in names if old.get(name) != new.get(name)]
 
 
 def content(text: str) -> dict[str, Any]:
     """The fields of an entry file as plain values (scalars as written), without its change notes.
     Quoting, key order, comments and line breaks in block scalars' source do not count."""
-    root = parse(text)
-    data = _plain(root)
-    if not isinstance(data, dict):
-        return {}
-    return {key: value for key, value in data.items() if key not in NOT_CONTENT}
+    return _content(fields_of(text))
 
 
 def notes_of(text: str) -> list[Any]:
-    root = parse(text)
-    data = _plain(root)
-    notes = data.get("changes") if isinstance(data, dict) else None
-    return notes if isinstance(notes, list) else []
+    return _notes(fields_of(text))
 
 
 def changed_fields(old_text: str, new_text: str) -> list[str]:
     """The top-level fields whose content differs, in the order of the newer file."""
-    old, new = content(old_text), content(new_text)
-    names = list(new) + [name for name in old if name not in new]
-    return [name for name in names if old.get(name) != new.get(name)]
+    return _changed(content(old_text), content(new_text))
 
 
 def describe(fields: list[str]) -> str:
@@ -95,13 +98,13 @@ def history(repo: Path, path: Path) -> list[Note]:
     if not commits:
         raise HistoryError(f"{path}: not in git's history")
     by_day: dict[dt.date, list[str]] = {}
-    previous = ""
+    previous: dict[str, Any] | None = None
     for sha, day, name in commits:
-        text = git(repo, "show", f"{sha}:{name}")
+        current = content(git(repo, "show", f"{sha}:{name}"))
         day_fields = by_day.setdefault(day, [])
-        if previous:
-            day_fields.extend(f for f in changed_fields(previous, text) if f not in day_fields)
-        previous = text
+        if previous is not None:
+            day_fields.extend(f for f in _changed(previous, current) if f not in day_fields)
+        previous = current
     first_day = commits[0][1]
     notes = []
     for day, fields in by_day.items():
@@ -134,9 +137,10 @@ def missing_note(base_text: str | None, new_text: str) -> list[str]:
     """The fields changed since ``base_text`` when the new version adds no change note (else [])."""
     if base_text is None:
         return []
-    fields = changed_fields(base_text, new_text)
+    base, new = fields_of(base_text), fields_of(new_text)
+    fields = _changed(_content(base), _content(new))
     if not fields:
         return []
-    old_notes = notes_of(base_text)
-    added = [note for note in notes_of(new_text) if note not in old_notes]
+    old_notes = _notes(base)
+    added = [note for note in _notes(new) if note not in old_notes]
     return [] if added else fields

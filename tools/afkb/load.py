@@ -9,7 +9,7 @@ decides what they mean, so YAML 1.1 implicit typing never corrupts data.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 import yaml.reader
@@ -61,6 +61,15 @@ class Mapping:
 
 
 Node = Scalar | Sequence | Mapping
+
+
+def plain(node: Node | None) -> Any:
+    """A parsed node as plain values: dicts, lists and scalars as written (strings)."""
+    if isinstance(node, Mapping):
+        return {key.value: plain(value) for key, value in node.pairs}
+    if isinstance(node, Sequence):
+        return [plain(item) for item in node.items]
+    return None if node is None else node.value
 
 
 def position_of(node: Node) -> Position:

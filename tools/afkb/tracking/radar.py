@@ -12,7 +12,7 @@ import yaml
 
 from afkb.errors import AfkbError
 from afkb.graph import normalise_title
-from afkb.load import LoadError, Mapping, Sequence, load_document, position_of
+from afkb.load import LoadError, Mapping, Sequence, load_document, plain, position_of
 from afkb.problems import display_path, for_terminal
 from afkb.schema import ARXIV_PATTERN, DOI_PATTERN, ID_PATTERN
 from afkb.validate import read_untrusted
@@ -58,6 +58,14 @@ class Candidate:
             found.add(f"arxiv:{self.arxiv}")
         return found
 
+    def absorb(self, other: Candidate) -> None:
+        """Take in what another service or run found about the same paper."""
+        self.cites = sorted(set(self.cites) | set(other.cites))
+        self.found_by = sorted(set(self.found_by) | set(other.found_by))
+        self.doi = self.doi or other.doi
+        self.arxiv = self.arxiv or other.arxiv
+        self.year = self.year or other.year
+
     def rank(self) -> tuple[int, int, str]:
         return (-len(self.cites), -(self.year or 0), self.title.lower())
 
@@ -75,11 +83,7 @@ def merge_citing(papers: list[CitingPaper]) -> list[Candidate]:
         same = [index[k] for k in item.identity_keys() if k in index]
         if same:
             target = same[0]
-            target.cites = sorted(set(target.cites) | set(item.cites))
-            target.found_by = sorted(set(target.found_by) | set(item.found_by))
-            target.doi = target.doi or item.doi
-            target.arxiv = target.arxiv or item.arxiv
-            target.year = target.year or item.year
+            target.absorb(item)
         else:
             target = item
             merged.append(item)
@@ -99,11 +103,7 @@ def merge_into(
     for candidate in found:
         match = next((index[k] for k in candidate.identity_keys() if k in index), None)
         if match is not None:
-            match.cites = sorted(set(match.cites) | set(candidate.cites))
-            match.found_by = sorted(set(match.found_by) | set(candidate.found_by))
-            match.year = match.year or candidate.year
-            match.doi = match.doi or candidate.doi
-            match.arxiv = match.arxiv or candidate.arxiv
+            match.absorb(candidate)
             continue
         if existing.find(candidate) or len(candidate.cites) < min_cites:
             continue
@@ -136,14 +136,6 @@ def dump(candidates: list[Candidate]) -> str:
     return HEADER + body
 
 
-def _plain(node: Node | None) -> Any:
-    if isinstance(node, Mapping):
-        return {key.value: _plain(value) for key, value in node.pairs}
-    if isinstance(node, Sequence):
-        return [_plain(item) for item in node.items]
-    return None if node is None else node.value
-
-
 def _fail(path: Path, node: Node, field_path: str, message: str) -> RadarError:
     position = position_of(node)
     return RadarError(f"{display_path(path)}:{position.line}:{position.column}: {field_path}: {message}")
@@ -155,7 +147,7 @@ def _checked_values(path: Path, node: Mapping, where: str) -> dict[str, Any]:
         if key.value not in FIELDS:
             expected = ", ".join(FIELDS)
             raise _fail(path, key, f"{where}.{for_terminal(key.value)}", f"unknown field; expected one of: {expected}")
-        values[key.value] = _plain(value)
+        values[key.value] = plain(value)
     if not isinstance(values.get("title"), str) or not values["title"].strip():
         raise _fail(path, node, f"{where}.title", "missing required field")
     status = values.setdefault("status", "new")
