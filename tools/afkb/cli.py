@@ -702,14 +702,14 @@ def check_command(entries_dir: Path, output_format: str, output: Path | None, *,
     import math
 
     from afkb.atomic import write_text_atomic
-    from afkb.tracking.arxiv import BATCH
-    from afkb.tracking.check import CROSSREF_BATCH, apply_report, check_entries, report_text
+    from afkb.tracking import arxiv, crossref
+    from afkb.tracking.check import apply_report, check_entries, report_text
     from afkb.tracking.http import default_http
 
     collection = require_valid(entries_dir)
     http = default_http()
     count = len(collection.entries)
-    steps = math.ceil(count / BATCH) + math.ceil(count / CROSSREF_BATCH)
+    steps = math.ceil(count / arxiv.BATCH) + math.ceil(count / crossref.BATCH)
     with click.progressbar(length=steps, label="Asking arXiv and Crossref", file=sys.stderr) as bar:
         reports = check_entries(http, collection.entries.values(), lambda: bar.update(1))
     today = dt.datetime.now(tz=dt.UTC).date()

@@ -13,7 +13,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from afkb.schema import ARXIV_PATTERN, DOI_PATTERN
-from afkb.tracking.http import ARXIV, ServiceError
+from afkb.tracking.http import ARXIV, ServiceError, batch_ident
 from afkb.tracking.records import PaperRecord, clean_authors, clean_text, code_url
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def fetch(http: Http, ids: Iterable[str], step: Callable[[], None] | None = None
     found: dict[str, ArxivPaper] = {}
     for start in range(0, len(wanted), BATCH):
         batch = wanted[start : start + BATCH]
-        ident = batch[0] if len(batch) == 1 else f"{batch[0]} and {len(batch) - 1} more"
+        ident = batch_ident(batch)
         params = {"id_list": ",".join(batch), "max_results": str(len(batch))}
         text = http.text(ARXIV, "GET", "query", ident, params=params)
         if text is None:

@@ -17,8 +17,7 @@ from afkb.fieldtypes import field_specs
 from afkb.fmt import format_text, round_trip_yaml
 from afkb.graph import normalise_title
 from afkb.schema import Entry
-from afkb.tracking import arxiv
-from afkb.tracking.http import CROSSREF, ServiceError, contact
+from afkb.tracking import arxiv, crossref
 from afkb.validate import validate_bytes
 
 if TYPE_CHECKING:
@@ -30,7 +29,6 @@ if TYPE_CHECKING:
     from afkb.tracking.http import Http
     from afkb.tracking.records import PaperRecord
 
-CROSSREF_BATCH = 40
 PUBLISHED_TYPES = ("conference", "journal", "workshop")
 
 
@@ -52,32 +50,6 @@ class EntryReport:
     def note(self) -> str:
         fields = ", ".join(name for name, _ in self.ordered_updates())
         return f"Updated {fields} from {' and '.join(self.sources)} (afkb check)."
-
-
-def _crossref_batch(http: Http, dois: list[str], step: Callable[[], None] | None) -> dict[str, PaperRecord]:
-    """Crossref's records of several DOIs, asked with one OR-filter per batch."""
-    from afkb.tracking.crossref import parse_work
-
-    found: dict[str, PaperRecord] = {}
-    for start in range(0, len(dois), CROSSREF_BATCH):
-        batch = dois[start : start + CROSSREF_BATCH]
-        ident = batch[0] if len(batch) == 1 else f"{batch[0]} and {len(batch) - 1} more"
-        params = {"filter": ",".join(f"doi:{d}" for d in batch), "rows": str(len(batch))}
-        if who := contact():
-            params["mailto"] = who
-        data = http.json(CROSSREF, "GET", "works", ident, params=params)
-        message = data.get("message") if isinstance(data, dict) else None
-        items = message.get("items") if isinstance(message, dict) else None
-        if not isinstance(items, list):
-            raise ServiceError(CROSSREF.name, ident, "answered something other than a list of works")
-        for item in items:
-            doi = str(item.get("DOI", "")).lower() if isinstance(item, dict) else ""
-            wanted = next((d for d in batch if d.lower() == doi), None)
-            if wanted:
-                found[wanted] = parse_work({"status": "ok", "message": item}, wanted)
-        if step:
-            step()
-    return found
 
 
 def _compare_arxiv(entry: Entry, paper: arxiv.ArxivPaper, report: EntryReport, last_change: dt.date | None) -> None:
@@ -126,7 +98,7 @@ def check_entries(http: Http, entries: Iterable[Entry], step: Callable[[], None]
             report = reports.setdefault(entry.id, EntryReport(entry.id))
             _compare_arxiv(entry, paper, report, entry.changes[0].date if entry.changes else None)
     dois = {e.id: e.doi or reports.get(e.id, EntryReport(e.id)).updates.get("doi") for e in entries}
-    published = _crossref_batch(http, sorted({d for d in dois.values() if d}), step)
+    published = crossref.fetch_many(http, sorted({d for d in dois.values() if d}), step)
     for entry in entries:
         record = published.get(dois[entry.id] or "")
         if record is not None:

@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from afkb.tracking.http import CROSSREF, ServiceError, contact
+from afkb.tracking.http import CROSSREF, ServiceError, batch_ident, contact
 from afkb.tracking.records import PaperRecord, clean_authors, clean_text
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from afkb.tracking.http import Http
+
+BATCH = 40  # DOIs in one OR-filter
 
 VENUE_TYPES = {
     "proceedings-article": "conference",
@@ -69,9 +73,35 @@ def parse_work(data: Any, doi: str) -> PaperRecord:
     return record
 
 
+def _polite(params: dict[str, str]) -> dict[str, str]:
+    """Crossref's polite pool: the contact as ``mailto``, when there is one."""
+    who = contact()
+    return {**params, "mailto": who} if who else params
+
+
 def fetch(http: Http, doi: str) -> PaperRecord | None:
     """Crossref's record of ``doi``, or None if Crossref does not know it."""
-    who = contact()
-    params = {"mailto": who} if who else None
-    data = http.json(CROSSREF, "GET", f"works/{quote(doi, safe='/:;()')}", doi, params=params)
+    data = http.json(CROSSREF, "GET", f"works/{quote(doi, safe='/:;()')}", doi, params=_polite({}))
     return None if data is None else parse_work(data, doi)
+
+
+def fetch_many(http: Http, dois: list[str], step: Callable[[], None] | None = None) -> dict[str, PaperRecord]:
+    """Crossref's records of several DOIs (those it knows), asked with one OR-filter per batch."""
+    found: dict[str, PaperRecord] = {}
+    for start in range(0, len(dois), BATCH):
+        batch = dois[start : start + BATCH]
+        ident = batch_ident(batch)
+        params = _polite({"filter": ",".join(f"doi:{d}" for d in batch), "rows": str(len(batch))})
+        data = http.json(CROSSREF, "GET", "works", ident, params=params)
+        message = data.get("message") if isinstance(data, dict) else None
+        items = message.get("items") if isinstance(message, dict) else None
+        if not isinstance(items, list):
+            raise ServiceError(CROSSREF.name, ident, "answered something other than a list of works")
+        for item in items:
+            doi = str(item.get("DOI", "")).lower() if isinstance(item, dict) else ""
+            wanted = next((d for d in batch if d.lower() == doi), None)
+            if wanted:
+                found[wanted] = parse_work({"status": "ok", "message": item}, wanted)
+        if step:
+            step()
+    return found

@@ -68,6 +68,11 @@ SEMANTIC_SCHOLAR = Service("semanticscholar", "AFKB_S2_API", "https://api.semant
 OPENREVIEW = Service("openreview", "AFKB_OPENREVIEW_API", "https://api2.openreview.net", 0.5)
 
 
+def batch_ident(batch: list[str]) -> str:
+    """How a batch request is named in messages: its first id, and how many more."""
+    return batch[0] if len(batch) == 1 else f"{batch[0]} and {len(batch) - 1} more"
+
+
 def contact() -> str | None:
     return os.environ.get("AFKB_CONTACT") or None
 
