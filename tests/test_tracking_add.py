@@ -186,6 +186,8 @@ HOSTILE = [
     (atom(arxiv_entry("2401.12345", "A <script>alert(1)</script> Title", ["Eve"])), "answered a title with markup in it"),
     (atom(arxiv_entry("2401.12345", "A Title", [f"Author {i}" for i in range(600)])), "answered 600 authors, more than 500"),
     (atom(arxiv_entry("2401.12345", "A Title", [])), "answered no authors"),
+    (atom(arxiv_entry("2401.12345", "   ", ["Eve"])), "answered an empty title"),
+    (atom(arxiv_entry("2401.12345", "Long " * 120, ["Eve"])), "answered a title of 599 characters"),
     (
         atom(arxiv_entry("2401.12345", r"A {\relax Title}", ["Eve"])),
         ("answered a value the validator refuses: title: braces and backslashes are not allowed here (LaTeX markup); "
@@ -195,7 +197,7 @@ HOSTILE = [
 ]
 
 
-@pytest.mark.parametrize(("body", "message"), HOSTILE, ids=["html", "html-not-xml", "truncated", "markup", "authors", "no-authors", "latex", "entity"])
+@pytest.mark.parametrize(("body", "message"), HOSTILE, ids=["html", "html-not-xml", "truncated", "markup", "authors", "no-authors", "empty", "huge", "latex", "entity"])
 def test_hostile_answers_write_nothing(services: HTTPServer, entries_dir: Path, body: str, message: str) -> None:
     _arxiv(services, "2401.12345", body)
     code, out, err = _add(entries_dir, "arxiv:2401.12345")
@@ -203,6 +205,15 @@ def test_hostile_answers_write_nothing(services: HTTPServer, entries_dir: Path, 
     assert out == ""
     assert err.strip().splitlines()[0] == f"arxiv: 2401.12345: {message}"
     assert list(entries_dir.iterdir()) == []
+
+
+def test_astral_plane_text_is_kept_as_text(services: HTTPServer, entries_dir: Path) -> None:
+    title = "Refusal \U0001d4d0nd \U0001f9ea Probes"
+    _arxiv(services, "2503.00042", atom(arxiv_entry("2503.00042", title, ["Ada Lovelace"])))
+    code, _, err = _add(entries_dir, "arxiv:2503.00042")
+    assert code == 0, err
+    data = yaml.safe_load((entries_dir / "lovelace2024refusal.yaml").read_text(encoding="utf-8"))
+    assert data["title"] == title
 
 
 def test_crossref_answering_html_or_broken_json(services: HTTPServer, entries_dir: Path) -> None:
