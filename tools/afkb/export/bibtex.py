@@ -57,6 +57,7 @@ BIBLATEX_TYPES = {
 
 # Text with no special character and only single spaces between words needs no work (most names).
 _ALREADY_SAFE_RE = re.compile(r"[^\\{}&%$#_~^\s]+(?: [^\\{}&%$#_~^\s]+)*")
+_WORD_INITIAL_NON_ASCII = re.compile(r"(?<![^\s-])([^\x00-\x7f])")
 _AND_RE = re.compile(r"(?i)(^|\s)and(\s|$)")
 
 
@@ -83,9 +84,9 @@ def _name_part(text: str, *, abbreviable: bool = False) -> str:
     """One part of a name, escaped; in given names a word whose first letter is not ASCII gets it
     as ``{\\relax Ł}ukasz``, so abbreviating styles cut it whole ("Ł.") and never mid-character."""
     escaped = escape_latex(text)
-    if not abbreviable:
+    if not abbreviable or escaped.isascii():
         return escaped
-    return re.sub(r"(?<![^\s-])([^\x00-\x7f])", r"{\\relax \1}", escaped)
+    return _WORD_INITIAL_NON_ASCII.sub(r"{\\relax \1}", escaped)
 
 
 def _braced_if_needed(part: str, *, several_words: bool = False) -> str:
@@ -111,17 +112,14 @@ def bibtex_name(name: PersonName) -> str:
     return ", ".join(parts)
 
 
-def _authors(entry: Entry) -> str:
-    return " and ".join(bibtex_name(name) for name in author_names(entry))
-
-
 _CONTAINER_FIELD = {"inproceedings": "booktitle", "article": "journal"}
 
 
 def _fields(entry: Entry, *, biblatex: bool) -> list[model.Field]:
+    names = author_names(entry)
     fields: list[tuple[str, str]] = [
         ("title", protect_title(entry.title)),
-        ("author", _authors(entry)),
+        ("author", " and ".join(bibtex_name(name) for name in names)),
         ("year", str(entry.year)),
     ]
     container = _CONTAINER_FIELD.get((BIBLATEX_TYPES if biblatex else BIBTEX_TYPES)[entry.venue_type])
@@ -145,7 +143,7 @@ def _fields(entry: Entry, *, biblatex: bool) -> list[model.Field]:
         # url.sty and biber read the field verbatim: no LaTeX escapes, only URI characters,
         # so no brace or backslash can close the field or reach TeX.
         fields.append(("url", as_uri(entry.url)))
-    if any(name.particle for name in author_names(entry)):
+    if any(name.particle for name in names):
         # "van der Weij" is cited with its particle, as CSL's non-dropping-particle says;
         # biblatex and pandoc read this option, classic BibTeX styles ignore the field.
         fields.append(("options", "useprefix=true"))
