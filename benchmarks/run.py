@@ -6,6 +6,7 @@ Set BENCH_SIZES=200,600 (for example) for a quick run; BENCH_RUNS for the number
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -73,10 +74,21 @@ def measure_interleaved(
     return {key: summarise(found) for key, found in results.items()}
 
 
+def synth_version() -> str:
+    """What a generated collection depends on: the generator and the entry schema."""
+    digest = hashlib.sha256()
+    for source in (HERE / "synth.py", ROOT / "tools" / "afkb" / "schema.py"):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
 def afkb_project(size: int) -> Path:
     directory = WORK / f"afkb-{size}"
-    if not (directory / "entries").is_dir():
-        generate(directory / "entries", size)
+    stamp = directory / "synth-version"
+    if not stamp.is_file() or stamp.read_text() != synth_version():
+        shutil.rmtree(directory / "entries", ignore_errors=True)
+        generate(directory / "entries", size)  # a collection from an older schema would not validate
+        stamp.write_text(synth_version())
     shutil.copy(ROOT / "mkdocs.yml", directory / "mkdocs.yml")
     shutil.rmtree(directory / "docs", ignore_errors=True)
     shutil.copytree(ROOT / "docs", directory / "docs")
