@@ -5,6 +5,7 @@ a layout that is the same on every load, phones, the text alternative without Ja
 from __future__ import annotations
 
 import json
+import random
 import re
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from playwright.sync_api import Browser, CDPSession, Page
 
 from afkb.graph import build_graph, entry_subgraph, relation_path
 from afkb.render.context import SiteContext
-from afkb.render.graph_page import LAYOUT_WIDTH, graph_data, layout_positions, short_title
+from afkb.render.graph_page import LAYOUT_WIDTH, _pushes, graph_data, layout_positions, short_title
 from test_browser import REAL, Watched, _serve, axe_violations, site  # noqa: F401 - the site fixture
 
 GRAPH = build_graph(REAL.entries.values())
@@ -353,3 +354,14 @@ def test_graph_json_positions_match_layout(built_site: Path) -> None:
     assert found is not None
     data = json.loads(found.group(1))
     assert {n["id"]: n["position"] for n in data["nodes"]} == layout_positions(ENTRIES)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_repulsion_through_the_grid_sums_exactly_the_papers_within_reach(seed: int) -> None:
+    rng = random.Random(seed)
+    zs = [complex(rng.uniform(-0.5, 1.5), rng.uniform(-0.5, 1.5)) for _ in range(300)]
+    reach = 0.13
+    expected = [sum(1 / (z - w) for w in zs if w != z and abs(z - w) < reach) for z in zs]
+    got = _pushes(zs, reach)
+    assert all(abs(a - b) < 1e-9 * max(1.0, abs(b)) for a, b in zip(got, expected, strict=True))
+    assert sum(1 for p in got if p) > 200  # most papers have a neighbour within reach here

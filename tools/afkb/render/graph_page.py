@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -76,8 +76,10 @@ def spring_layout(nodes: list[str], edges: list[tuple[str, str]], seed: int = LA
     fixed iterations).
 
     networkx's ``spring_layout`` needs numpy, which the project does not otherwise depend on;
-    this is the same algorithm in plain Python, positions as complex numbers (about 0.2 s for
-    136 papers). Repulsion k²·d/|d|² is k²·conj(1/d), summed in C by ``sum``."""
+    this is the same algorithm in plain Python, positions as complex numbers. Repulsion is the
+    grid variant of Fruchterman and Reingold's paper: only papers closer than 2k push each other
+    (k²·d/|d|² = k²·conj(1/d)), found through a grid of cells 2k wide, so a step costs about n
+    and not n² (a full pairwise sum took 17 s for 1,000 papers)."""
     n = len(nodes)
     if n <= 1:
         return [complex(0.5, 0.5)] * n
@@ -91,10 +93,10 @@ def spring_layout(nodes: list[str], edges: list[tuple[str, str]], seed: int = LA
     temperature = 0.1
     cooling = temperature / (LAYOUT_ITERATIONS + 1)
     for _ in range(LAYOUT_ITERATIONS):
-        forces = []
-        for i, zi in enumerate(zs):  # repulsion from every other paper, and a little gravity
-            pushed = sum([1 / (zi - zj) for zj in zs[:i]]) + sum([1 / (zi - zj) for zj in zs[i + 1 :]])
-            forces.append(k2 * pushed.conjugate() + (centre - zi) * GRAVITY)
+        # repulsion from the papers nearby, and a little gravity
+        forces = [
+            k2 * pushed.conjugate() + (centre - z) * GRAVITY for z, pushed in zip(zs, _pushes(zs, 2 * k), strict=True)
+        ]
         for a, b in pairs:  # attraction along relations
             pull = (zs[a] - zs[b]) * abs(zs[a] - zs[b]) / k
             forces[a] -= pull
@@ -106,6 +108,20 @@ def spring_layout(nodes: list[str], edges: list[tuple[str, str]], seed: int = LA
     low = complex(min(z.real for z in zs), min(z.imag for z in zs))
     span = max(max(z.real for z in zs) - low.real, max(z.imag for z in zs) - low.imag, 1e-9)
     return [(z - low) / span for z in zs]
+
+
+def _pushes(zs: list[complex], reach: float) -> list[complex]:
+    """For each position, the sum of 1/d over the positions less than ``reach`` away (d = the
+    difference), looked up in the 3 x 3 grid cells of side ``reach`` around it."""
+    cells: dict[tuple[int, int], list[complex]] = defaultdict(list)
+    for z in zs:
+        cells[math.floor(z.real / reach), math.floor(z.imag / reach)].append(z)
+    pushes = []
+    for z in zs:
+        x, y = math.floor(z.real / reach), math.floor(z.imag / reach)
+        near = [w for dx in (-1, 0, 1) for dy in (-1, 0, 1) for w in cells.get((x + dx, y + dy), ())]
+        pushes.append(sum([1 / (z - w) for w in near if w != z and abs(z - w) < reach]))
+    return pushes
 
 
 def graph_data(ctx: SiteContext) -> dict[str, list[dict[str, Any]]]:
