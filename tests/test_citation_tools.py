@@ -176,7 +176,9 @@ def check_bibtex_reference(style: str, entry: Entry, written: str) -> None:
     body = re.sub(r"^(?:\[.*?\])?\{[^}]*\}", "", unwrapped, count=1, flags=re.DOTALL)  # not the label or key
     body = re.sub(r"\\(?:url|doi|href)\{[^}]*\}|https?://\S+", "", body)
     body = body.replace(entry.doi or "\0", "").replace(entry.arxiv or "\0", "")
-    assert len(re.findall(rf"(?<!\d){entry.year}(?!\d)", detex(body))) == 1, (style, entry.id, body)  # once
+    year = rf"(?<!\d){entry.year}(?!\d)"
+    in_title = len(re.findall(year, entry.title))  # "AIR-Bench 2024: ..." names its year itself
+    assert len(re.findall(year, detex(body))) == 1 + in_title, (style, entry.id, body)  # once beside the title
     if entry.venue_type in {"conference", "workshop", "journal", "report"}:
         assert alnum(venue_without_year(entry)) in alnum(item), (style, entry.id)
     for identifier in (entry.doi, entry.url) if style != "plain" else ():
@@ -268,6 +270,7 @@ def test_pandoc_reads_csl_json_bibtex_and_biblatex_alike(tmp_path: Path) -> None
         references = output.split("References", 1)[1]
         for line in filter(None, (line.strip() for line in references.splitlines())):
             bare = re.sub(r"https?://\S+|doi:\S+|arXiv:\S+|\b10\.\d{4,9}/\S+", "", line)
+            bare = re.sub(r"\u201c[^\u201d]*\u201d", "", bare)  # the quoted title may name a year itself
             for year in set(re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", bare)):
                 assert len(re.findall(rf"(?<!\d){year}(?!\d)", bare)) == 1, (name, line)
     assert "Kuciński" in text
