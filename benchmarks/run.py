@@ -86,11 +86,11 @@ def synth_version() -> str:
 
 def afkb_project(size: int) -> Path:
     directory = WORK / f"afkb-{size}"
-    stamp = directory / "synth-version"
-    if not stamp.is_file() or stamp.read_text() != synth_version():
+    stamp, version = directory / "synth-version", synth_version()
+    if not stamp.is_file() or stamp.read_text() != version:
         shutil.rmtree(directory / "entries", ignore_errors=True)
         generate(directory / "entries", size)  # a collection from an older schema would not validate
-        stamp.write_text(synth_version())
+        stamp.write_text(version)
     shutil.copy(ROOT / "mkdocs.yml", directory / "mkdocs.yml")
     shutil.rmtree(directory / "docs", ignore_errors=True)
     shutil.copytree(ROOT / "docs", directory / "docs")

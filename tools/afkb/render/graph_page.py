@@ -113,15 +113,16 @@ def spring_layout(nodes: list[str], edges: list[tuple[str, str]], seed: int = LA
 def _pushes(zs: list[complex], reach: float) -> list[complex]:
     """For each position, the sum of 1/d over the positions less than ``reach`` away (d = the
     difference), looked up in the 3 x 3 grid cells of side ``reach`` around it."""
+    keys = [(math.floor(z.real / reach), math.floor(z.imag / reach)) for z in zs]
     cells: dict[tuple[int, int], list[complex]] = defaultdict(list)
-    for z in zs:
-        cells[math.floor(z.real / reach), math.floor(z.imag / reach)].append(z)
-    pushes = []
-    for z in zs:
-        x, y = math.floor(z.real / reach), math.floor(z.imag / reach)
-        near = [w for dx in (-1, 0, 1) for dy in (-1, 0, 1) for w in cells.get((x + dx, y + dy), ())]
-        pushes.append(sum([1 / (z - w) for w in near if w != z and abs(z - w) < reach]))
-    return pushes
+    for key, z in zip(keys, zs, strict=True):
+        cells[key].append(z)
+    near = {  # one neighbourhood per occupied cell, shared by the papers in it
+        (x, y): [w for dx in (-1, 0, 1) for dy in (-1, 0, 1) for w in cells.get((x + dx, y + dy), ())] for x, y in cells
+    }
+    return [
+        sum([1 / (z - w) for w in near[key] if w != z and abs(z - w) < reach]) for z, key in zip(zs, keys, strict=True)
+    ]
 
 
 def graph_data(ctx: SiteContext) -> dict[str, list[dict[str, Any]]]:
